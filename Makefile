@@ -1,0 +1,58 @@
+# cnncourse: `make book` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(wildcard notebooks/[0-9]*.ipynb)
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: help venv book test test-gpu lab student grade bench notebooks clean
+
+help:
+	@echo "make book      build the HTML book (executes the notebooks, cached) -> book/_build/html/index.html"
+	@echo "make test      run every test: package, widgets, exercises, notebooks (nbval), book"
+	@echo "make lab       open JupyterLab on your own copies of the notebooks (student/)"
+	@echo "make student   generate learner notebooks (solutions removed) into student/"
+	@echo "make grade     grade every submission in submissions/<student>/*.ipynb"
+	@echo "make bench     speed benchmarks, printed as ratios against baselines"
+	@echo "make test-gpu  the notebook suite on CUDA (fails when there is no GPU)"
+	@echo "make notebooks re-execute the course notebooks in place (for authors)"
+	@echo "make clean     remove the venv and everything built"
+
+venv: $(STAMP)
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+book: $(STAMP)
+	$(PY) -m tools.build_book
+	@echo "Book built: open $(abspath book/_build/html/index.html)"
+
+test: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks
+
+test-gpu: $(STAMP)
+	$(PY) -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 'make test-gpu: CUDA is not available on this machine')"
+	CNNCOURSE_DEVICE=cuda $(PY) -m pytest -n 2 --dist loadfile --nbval-lax notebooks
+
+student: $(STAMP)
+	$(PY) -m cnncourse.instructor.student notebooks student
+
+lab: student
+	$(BIN)/jupyter lab --notebook-dir=student $(if $(CI),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+grade: $(STAMP)
+	$(PY) -m cnncourse.instructor.grade notebooks submissions grading
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+notebooks: $(STAMP)
+	$(PY) -m tools.execute_notebooks $(NOTEBOOKS)
+
+clean:
+	rm -rf $(VENV) book/_build student grading tools/book_assets/node_modules
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

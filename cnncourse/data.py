@@ -1,0 +1,41 @@
+"""Offline data: scikit-image's bundled photos as float arrays in [0, 1]. Nothing downloads."""
+
+import numpy as np
+from skimage import color, data, transform
+
+from .validation import as_int
+
+# Photos that ship inside scikit-image (others, such as cells3d or eagle, need a download).
+PHOTOS = (
+    "astronaut", "brick", "camera", "chelsea", "coffee", "coins", "grass", "gravel",
+    "horse", "hubble_deep_field", "immunohistochemistry", "moon", "page", "retina",
+    "rocket", "text",
+)
+
+
+def load_image(name, grey=False, size=None):
+    """Load a bundled photo.
+
+    name: one of :data:`PHOTOS`. grey: convert colour photos to one channel.
+    size: None (native) or an int, the length of the longer side after resizing.
+    Returns float64 in [0, 1], shaped (H, W) for grey photos or (H, W, 3) for colour.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str, got {type(name).__name__}")
+    if name not in PHOTOS:
+        raise ValueError(f"unknown photo name {name!r}; choose one of {', '.join(PHOTOS)}")
+    image = np.asarray(getattr(data, name)())
+    if image.dtype == bool:
+        image = image.astype(np.float64)
+    else:
+        image = image.astype(np.float64) / (255.0 if image.max() > 1 else 1.0)
+    if image.ndim == 3 and image.shape[-1] == 4:
+        image = image[..., :3]
+    if grey and image.ndim == 3:
+        image = color.rgb2gray(image)
+    if size is not None:
+        size = as_int(size, "size", minimum=8)
+        scale = size / max(image.shape[:2])
+        shape = tuple(max(1, round(s * scale)) for s in image.shape[:2])
+        image = transform.resize(image, shape, anti_aliasing=scale < 1)
+    return np.clip(image, 0.0, 1.0)

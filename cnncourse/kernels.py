@@ -1,0 +1,86 @@
+"""The classic image kernels, each with a one-line description.
+
+>>> from cnncourse import kernels
+>>> kernels.get("sobel_left")            # a fresh float64 array you may change
+>>> kernels.describe("sobel_left")
+>>> kernels.names()
+
+Kernels are written the way :func:`cnncourse.functional.corr2d` applies them (cross-correlation,
+no flip), so "sobel_left" responds where the image is brighter on the left than on the right.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Kernel:
+    name: str
+    values: tuple  # rows of numbers; use get() for an array
+    description: str
+
+
+def _binomial(size):
+    """Normalised 2-D binomial kernel, the integer approximation of a Gaussian."""
+    row = np.array([1.0])
+    for _ in range(size - 1):
+        row = np.convolve(row, [1.0, 1.0])
+    return np.outer(row, row) / row.sum() ** 2
+
+
+def _rows(array):
+    return tuple(tuple(float(v) for v in row) for row in np.asarray(array, dtype=float))
+
+
+_LINE = np.array([[-1, -1, -1], [2, 2, 2], [-1, -1, -1]])
+_DIAGONAL = np.array([[2, -1, -1], [-1, 2, -1], [-1, -1, 2]])
+_SOBEL_TOP = np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]])
+
+_TABLE = [
+    ("identity", np.pad([[1]], 1), "leaves the image unchanged: a single 1 in the centre"),
+    ("box_blur", np.full((3, 3), 1 / 9), "box (uniform) blur: the mean of the 3x3 neighbourhood"),
+    ("gaussian_3x3", _binomial(3), "Gaussian blur, 3x3: [1 2 1] x [1 2 1] / 16, centre weighs most"),
+    ("gaussian_7x7", _binomial(7), "Gaussian blur, 7x7 (binomial [1 6 15 20 15 6 1] / 64 squared): a wider, smoother blur"),
+    ("sharpen", [[0, -1, 0], [-1, 5, -1], [0, -1, 0]], "sharpen: the pixel plus its difference from its 4 neighbours"),
+    ("emboss", [[-2, -1, 0], [-1, 1, 1], [0, 1, 2]], "emboss: relief lit from the bottom right"),
+    ("laplacian_4", [[0, -1, 0], [-1, 4, -1], [0, -1, 0]], "Laplacian, 4-neighbour: second derivative, bright on edges and spots"),
+    ("laplacian_8", [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]], "outline (Laplacian with diagonals, 8-neighbour): all edges, any direction"),
+    ("log_5x5", [[0, 0, -1, 0, 0], [0, -1, -2, -1, 0], [-1, -2, 16, -2, -1], [0, -1, -2, -1, 0], [0, 0, -1, 0, 0]],
+     "Laplacian of Gaussian, 5x5: smooth first, then find edges (less noisy than the Laplacian)"),
+    ("sobel_top", _SOBEL_TOP, "Sobel, top: horizontal edges that are brighter above"),
+    ("sobel_bottom", -_SOBEL_TOP, "Sobel, bottom: horizontal edges that are brighter below"),
+    ("sobel_left", _SOBEL_TOP.T, "Sobel, left: vertical edges that are brighter on the left"),
+    ("sobel_right", -_SOBEL_TOP.T, "Sobel, right: vertical edges that are brighter on the right"),
+    ("vertical_edge", [[1, 0, -1]] * 3, "vertical edge (Prewitt-like): left column minus right column"),
+    ("horizontal_edge", [[1, 1, 1], [0, 0, 0], [-1, -1, -1]], "horizontal edge (Prewitt-like): top row minus bottom row"),
+    ("line_0", _LINE, "line detector, 0 degrees: thin horizontal lines"),
+    ("line_45", np.fliplr(_DIAGONAL), "line detector, 45 degrees: thin lines rising to the right"),
+    ("line_90", _LINE.T, "line detector, 90 degrees: thin vertical lines"),
+    ("line_135", _DIAGONAL, "line detector, 135 degrees: thin lines falling to the right"),
+]
+
+KERNELS = {name: Kernel(name, _rows(values), text) for name, values, text in _TABLE}
+
+
+def names():
+    """The kernel names, in teaching order."""
+    return list(KERNELS)
+
+
+def _lookup(name):
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str, got {type(name).__name__}")
+    if name not in KERNELS:
+        raise ValueError(f"unknown kernel name {name!r}; choose one of {', '.join(KERNELS)}")
+    return KERNELS[name]
+
+
+def get(name):
+    """The kernel called ``name`` as a new float64 array of shape (k, k)."""
+    return np.array(_lookup(name).values, dtype=np.float64)
+
+
+def describe(name):
+    """One line saying what the kernel called ``name`` does."""
+    return _lookup(name).description

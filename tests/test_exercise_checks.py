@@ -1,0 +1,89 @@
+"""The exercise checks accept right answers and explain the usual wrong ones."""
+
+import numpy as np
+import pytest
+
+from cnncourse.exercises import (ExerciseFailed, NotAttemptedYet, check_conv_layer_params,
+                                 check_corr2d, check_multichannel_conv)
+from cnncourse.functional import conv2d, convolve2d, corr2d
+from cnncourse.parameters import conv2d_param_count
+
+
+def not_implemented(*args):
+    raise NotImplementedError()
+
+
+def loop_corr2d(x, k):
+    h, w = x.shape[0] - k.shape[0] + 1, x.shape[1] - k.shape[1] + 1
+    return np.array([[np.sum(x[i:i + k.shape[0], j:j + k.shape[1]] * k) for j in range(w)] for i in range(h)])
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+def test_right_answers_pass(hidden):
+    assert "correct" in check_corr2d(loop_corr2d, hidden=hidden)
+    assert "correct" in check_multichannel_conv(conv2d, hidden=hidden)
+    assert "correct" in check_conv_layer_params(conv2d_param_count, hidden=hidden)
+
+
+@pytest.mark.parametrize("check", [check_corr2d, check_multichannel_conv, check_conv_layer_params])
+def test_unattempted_exercises_say_so(check):
+    with pytest.raises(NotAttemptedYet, match="not attempted yet"):
+        check(not_implemented)
+
+
+@pytest.mark.parametrize("answer, words", [
+    (convolve2d, "the kernel was flipped"),
+    (lambda x, k: loop_corr2d(x, k)[:-1, :-1], "range(n - k + 1)"),
+    (lambda x, k: np.zeros_like(x), "That is the input's shape"),
+    (lambda x, k: loop_corr2d(x, k).T, "values differ"),
+    (lambda x, k: None, "forget the `return`"),
+    (lambda x, k: "7 8 9", "expected an array of numbers"),
+    (lambda x, k: loop_corr2d(x, k) + 1, "at index [0, 0] you have 8, expected 7"),
+    ("corr2d", "should be a function"),
+])
+def test_corr2d_feedback_is_precise(answer, words):
+    with pytest.raises(ExerciseFailed) as info:
+        check_corr2d(answer)
+    assert words in str(info.value)
+
+
+def test_corr2d_hidden_cases_catch_square_only_solutions():
+    def square_only(x, k):
+        n, m = x.shape[0], k.shape[0]
+        return np.array([[np.sum(x[i:i + m, j:j + m] * k) for j in range(n - m + 1)] for i in range(n - m + 1)])
+    assert check_corr2d(square_only)  # passes the visible square example...
+    with pytest.raises(ExerciseFailed):
+        check_corr2d(square_only, hidden=True)  # ...but not the rectangles
+
+
+@pytest.mark.parametrize("answer, words", [
+    (lambda x, w, b: conv2d(x, w), "add each filter's bias"),
+    (lambda x, w, b: np.stack([np.stack([corr2d(x[c], w[o, c]) for c in range(x.shape[0])])
+                               for o in range(w.shape[0])]), "one map per input channel"),
+    (lambda x, w, b: conv2d(x, w[:, :, ::-1, ::-1].copy(), b), "kernels were flipped"),
+    (lambda x, w, b: conv2d(x, w, b)[0], "Only one output map"),
+])
+def test_multichannel_feedback_is_precise(answer, words):
+    with pytest.raises(ExerciseFailed) as info:
+        check_multichannel_conv(answer)
+    assert words in str(info.value)
+
+
+@pytest.mark.parametrize("answer, words", [
+    (lambda c, o, k: c * k * k * o, "each filter also has one bias"),
+    (lambda c, o, k: (k * k + 1) * o, "in_channels * k * k weights"),
+    (lambda c, o, k: c * k * k + 1, "multiply by the number of filters"),
+    (lambda c, o, k: float(conv2d_param_count(c, o, k)), "expected an int"),
+    (lambda c, o, k: 56, "gave 56, expected 2560"),
+])
+def test_param_count_feedback_is_precise(answer, words):
+    with pytest.raises(ExerciseFailed) as info:
+        check_conv_layer_params(answer)
+    assert words in str(info.value)
+
+
+def test_monkeypatched_numpy_cannot_fool_the_checks(monkeypatch):
+    monkeypatch.setattr(np, "isclose", lambda *a, **k: np.ones(np.shape(a[0]), dtype=bool))
+    monkeypatch.setattr(np, "allclose", lambda *a, **k: True)
+    with pytest.raises(ExerciseFailed):
+        check_corr2d(lambda x, k: loop_corr2d(x, k) + 1)
