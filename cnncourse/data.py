@@ -13,6 +13,15 @@ PHOTOS = (
 )
 
 
+def check_photo_name(name):
+    """Return ``name`` if it is one of :data:`PHOTOS`, else raise a clear error."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str, got {type(name).__name__}")
+    if name not in PHOTOS:
+        raise ValueError(f"unknown photo name {name!r}; choose one of {', '.join(PHOTOS)}")
+    return name
+
+
 def load_image(name, grey=False, size=None):
     """Load a bundled photo.
 
@@ -20,11 +29,7 @@ def load_image(name, grey=False, size=None):
     size: None (native) or an int, the length of the longer side after resizing.
     Returns float64 in [0, 1], shaped (H, W) for grey photos or (H, W, 3) for colour.
     """
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a str, got {type(name).__name__}")
-    if name not in PHOTOS:
-        raise ValueError(f"unknown photo name {name!r}; choose one of {', '.join(PHOTOS)}")
-    image = np.asarray(getattr(data, name)())
+    image = np.asarray(getattr(data, check_photo_name(name))())
     if image.dtype == bool:
         image = image.astype(np.float64)
     else:
