@@ -1,0 +1,67 @@
+"""Committed notebooks carry fresh, complete, error-free outputs (nbval alone passes empty ones)."""
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tools.execute_notebooks import code_hash  # noqa: E402
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no chapter notebooks found in notebooks/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_was_executed_top_to_bottom(path):
+    cells = code_cells(nbformat.read(path, as_version=4))
+    counts = [c.execution_count for c in cells]
+    assert counts == list(range(1, len(cells) + 1)), (
+        f"{path.name}: execution counts {counts} are not 1..{len(cells)}; run `make notebooks`")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_outputs_are_fresh(path):
+    nb = nbformat.read(path, as_version=4)
+    stamp = nb.metadata.get("cnncourse", {}).get("executed_source")
+    assert stamp == code_hash(nb), (
+        f"{path.name}: code changed since the stored outputs were made; run `make notebooks`")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_checked_cells_have_outputs_and_no_cell_failed(path):
+    cells = code_cells(nbformat.read(path, as_version=4))
+    checked = [c for c in cells if "NBVAL_CHECK_OUTPUT" in c.source]
+    assert checked, f"{path.name} asserts no worked example (# NBVAL_CHECK_OUTPUT)"
+    for cell in checked:
+        assert cell.outputs, f"{path.name}: a # NBVAL_CHECK_OUTPUT cell has no stored output"
+    for cell in cells:
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        assert not errors, f"{path.name}: a stored output is an error: {errors[0].ename}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_has_graded_exercises_with_folded_solutions(path):
+    nb = nbformat.read(path, as_version=4)
+    meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
+    graded = [m for m in meta if m.get("grade") and m.get("points", 0) > 0]
+    solutions = [c for c, m in zip(nb.cells, meta) if m.get("solution")]
+    assert len(graded) >= 3, f"{path.name}: fewer than three graded exercises"
+    for cell in solutions:
+        assert "### BEGIN SOLUTION" in cell.source and "hide-input" in cell.metadata.get("tags", [])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_book_renders_each_notebook_from_its_one_source(path):
+    page = ROOT / "book" / "chapters" / path.name
+    assert page.is_symlink() and page.resolve() == path.resolve()
+    assert f"chapters/{path.stem}" in (ROOT / "book" / "_toc.yml").read_text()
