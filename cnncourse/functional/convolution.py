@@ -44,17 +44,17 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     x, weight, bias, unbatched, (stride, pad, dilation, groups) = _check_conv_args(
         x, weight, bias, stride, padding, dilation, groups
     )
-    n, c_in = x.shape[:2]
+    n = x.shape[0]
     c_out, c_group, kh, kw = weight.shape
     x = _zero_pad(x, pad)
     windows = _windows(x, (kh, kw), stride, dilation)  # (N, C_in, H_out, W_out, kH, kW)
     h_out, w_out = windows.shape[2:4]
-    # im2col: one row per output position and group, one column per (channel, kernel offset).
+    # im2col: for each group, a matrix with one column per output position and one row per
+    # (input channel, kernel row, kernel column); the filters times it give every output at once.
     windows = windows.reshape(n, groups, c_group, h_out, w_out, kh, kw)
-    cols = windows.transpose(0, 1, 3, 4, 2, 5, 6).reshape(n, groups, h_out * w_out, -1)
-    filters = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, C_group kH kW)
-    out = cols @ filters.transpose(0, 2, 1)[None]  # (N, G, H_out W_out, C_out / G)
-    out = out.transpose(0, 1, 3, 2).reshape(n, c_out, h_out, w_out)
+    cols = windows.transpose(0, 1, 2, 5, 6, 3, 4).reshape(n, groups, c_group * kh * kw, h_out * w_out)
+    filters = weight.reshape(groups, c_out // groups, c_group * kh * kw)
+    out = (filters[None] @ cols).reshape(n, c_out, h_out, w_out)  # (N, G, C_out / G, ...) in order
     if bias is not None:
         out = out + bias[None, :, None, None]
     return out[0] if unbatched else out

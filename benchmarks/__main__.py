@@ -1,0 +1,8 @@
+"""Run every benchmark: `python -m benchmarks` (what `make bench` does)."""
+
+from . import bench_conv2d, bench_kernel_explorer, bench_notebooks
+
+if __name__ == "__main__":
+    for bench in (bench_conv2d, bench_kernel_explorer, bench_notebooks):
+        print(f"\n== {bench.__name__.split('.')[-1]} ==", flush=True)
+        bench.run()
