@@ -70,7 +70,7 @@ def conv2d_naive(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1
         x, weight, bias, stride, padding, dilation, groups
     )
     x = _zero_pad(x, pad)
-    n, c_in, h, w = x.shape
+    n, _, h, w = x.shape
     c_out, c_group, kh, kw = weight.shape
     (sh, sw), (dh, dw) = stride, dilation
     h_out = (h - dh * (kh - 1) - 1) // sh + 1
