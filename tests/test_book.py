@@ -1,0 +1,155 @@
+"""The HTML book builds and renders offline: math, widgets and folded solutions, no CDN.
+
+The book is built once, into a temporary folder, with ``python -m tools.build_book``; the
+build must leave the repository as it was. A real browser check (headless Chromium with
+no network) is not part of the suite: it needs a browser the test run cannot install.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER = "chapters/01_convolution"
+# the AMD modules embed-amd.js carries itself; a widget from any other module would make
+# it fetch that module from a CDN (see book/_ext/widgets_offline_config.js)
+BUNDLED_WIDGET_MODULES = {"@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output"}
+
+
+def snapshot():
+    """What a book build must not touch: git's view of book/ and notebooks/, and their files."""
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all", "--", "book", "notebooks"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout
+    files = {
+        path: (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in [*(ROOT / "book").rglob("*"), *(ROOT / "notebooks").glob("*.ipynb")]
+        if path.is_file()
+    }
+    return status, files
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory):
+    """Build the book into a temporary folder; return (html folder, snapshots before, after)."""
+    output = tmp_path_factory.mktemp("book")
+    before = snapshot()
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.build_book", "--output", str(output)],
+        cwd=ROOT, capture_output=True, text=True,
+        # importing book/_ext would otherwise write a __pycache__ folder into book/
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert result.returncode == 0, f"book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
+    return output / "_build" / "html", before, snapshot()
+
+
+@pytest.fixture(scope="module")
+def html(build):
+    return build[0]
+
+
+def page(html, name):
+    return BeautifulSoup((html / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def is_remote(url):
+    return url.startswith("//") or urlsplit(url).scheme in ("http", "https")
+
+
+def local_file(html, page_name, url):
+    """The built file a page's relative URL points to (query string dropped)."""
+    return (html / page_name).parent.joinpath(urlsplit(url).path).resolve()
+
+
+def test_build_leaves_the_repository_untouched(build):
+    _, before, after = build
+    assert after[0] == before[0], "git status of book/ or notebooks/ changed during the build"
+    changed = {str(p.relative_to(ROOT)) for p in before[1].keys() ^ after[1].keys()}
+    changed |= {str(p.relative_to(ROOT)) for p in before[1].keys() & after[1].keys() if before[1][p] != after[1][p]}
+    assert not changed, f"the build wrote into the source tree: {sorted(changed)}"
+
+
+def test_chapter_is_the_notebook():
+    link = ROOT / "book" / f"{CHAPTER}.ipynb"
+    assert link.is_symlink() and os.readlink(link) == "../../notebooks/01_convolution.ipynb", \
+        "book/chapters/01_convolution.ipynb must be a relative link to the notebook"
+
+
+def test_pages_load_nothing_from_the_network(html):
+    pages = sorted(html.rglob("*.html"))
+    assert len(pages) >= 3
+    remote = []
+    for path in pages:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for tag, attribute in [("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")]:
+            remote += [f"{path.relative_to(html)}: <{tag} {attribute}={element[attribute]}>"
+                       for element in soup.find_all(tag, attrs={attribute: True}) if is_remote(element[attribute])]
+    assert not remote, "\n".join(remote)
+
+
+def test_stylesheets_load_nothing_from_the_network(html):
+    remote_css = re.compile(r"""(url\(\s*|@import\s+)['"]?(https?:)?//""", re.IGNORECASE)
+    offenders = [str(p.relative_to(html)) for p in html.rglob("*.css")
+                 if remote_css.search(p.read_text(encoding="utf-8", errors="replace"))]
+    assert not offenders, f"stylesheets with remote fonts or imports: {offenders}"
+
+
+def test_chapter_loads_local_mathjax_and_widget_scripts(html):
+    scripts = page(html, CHAPTER).find_all("script", src=True)
+    found = {}
+    for index, script in enumerate(scripts):
+        path = urlsplit(script["src"]).path
+        for wanted in ["vendor/mathjax/tex-chtml.js", "vendor/requirejs/require.js",
+                       "vendor/jupyter-widgets/offline-config.js", "vendor/jupyter-widgets/embed-amd.js"]:
+            if path.endswith("_static/" + wanted):
+                found[wanted] = index
+                assert local_file(html, CHAPTER, script["src"]).is_file(), f"{script['src']} is not in the build"
+    assert len(found) == 4, f"missing local scripts; the page loads {[s['src'] for s in scripts]}"
+    # require.js, then the configuration of its paths, then the embed script
+    assert found["vendor/requirejs/require.js"] < found["vendor/jupyter-widgets/offline-config.js"] \
+        < found["vendor/jupyter-widgets/embed-amd.js"]
+    embed = scripts[found["vendor/jupyter-widgets/embed-amd.js"]]
+    assert not is_remote(embed.get("data-jupyter-widgets-cdn", "https://")), "the embed script would fall back to a CDN"
+
+    # the fonts they load at run time
+    vendor = html / "_static" / "vendor"
+    assert (vendor / "mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff").is_file(), "no MathJax fonts"
+    icon_fonts = set(re.findall(r"[0-9a-f]{20}\.woff2", (vendor / "jupyter-widgets/embed-amd.js").read_text(encoding="utf-8")))
+    missing = [name for name in icon_fonts if not (vendor / "jupyter-widgets" / name).is_file()]
+    assert icon_fonts and not missing, f"icon fonts embed-amd.js asks for are not in the build: {missing}"
+
+
+def test_chapter_embeds_widget_state_and_views(html):
+    soup = page(html, CHAPTER)
+    state_tags = soup.find_all("script", type="application/vnd.jupyter.widget-state+json")
+    assert len(state_tags) == 1, "no embedded widget state: were the notebook's widgets saved?"
+    models = json.loads(state_tags[0].string)["state"]
+    views = [json.loads(tag.string) for tag in soup.find_all("script", type="application/vnd.jupyter.widget-view+json")]
+    assert views, "no widget is displayed on the page"
+    assert all(view["model_id"] in models for view in views), "a displayed widget has no saved state"
+    modules = {m["model_module"] for m in models.values()} | {m["state"].get("_view_module") for m in models.values()}
+    unbundled = modules - BUNDLED_WIDGET_MODULES - {None}
+    assert not unbundled, f"widget modules the offline page cannot load: {unbundled}"
+
+
+def test_solutions_are_folded(html):
+    notebook = nbformat.read(ROOT / "book" / f"{CHAPTER}.ipynb", as_version=4)
+    solutions = [c for c in notebook.cells if c.cell_type == "code" and "hide-input" in c.metadata.get("tags", [])]
+    assert solutions, "chapter 1 has no solution cell tagged hide-input"
+    cells = page(html, CHAPTER).select("div.cell.tag_hide-input")
+    assert len(cells) == len(solutions), f"{len(solutions)} hide-input cells, {len(cells)} hidden on the page"
+    for cell in cells:
+        # myst-nb wraps a hidden input in a closed <details> that the reader can open
+        details = cell.find("details", class_="hide")
+        assert details is not None and not details.has_attr("open"), "a solution is not folded"
+        assert details.find("div", class_="cell_input") is not None, "the folded part is not the cell's code"
