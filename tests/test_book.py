@@ -153,3 +153,9 @@ def test_solutions_are_folded(html):
         details = cell.find("details", class_="hide")
         assert details is not None and not details.has_attr("open"), "a solution is not folded"
         assert details.find("div", class_="cell_input") is not None, "the folded part is not the cell's code"
+
+
+def test_hidden_tests_stay_hidden(html):
+    page = (html / f"{CHAPTER}.html").read_text()
+    assert "check_corr2d" in page  # the visible test is shown...
+    assert "HIDDEN TESTS" not in page and "hidden=True" not in page  # ...the hidden one is not
