@@ -1,0 +1,159 @@
+"""Learner versions of the chapter notebooks (``make student``).
+
+Solutions and hidden tests are gone, every untouched exercise reports "not attempted yet" when
+the notebook is run, and generating again never overwrites a notebook the learner edited.
+"""
+
+import shutil
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from cnncourse.instructor.student import RECORD_NAME, generate_student_notebooks, install, main
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS_DIR = ROOT / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9]*.ipynb"))
+FIXTURE = Path(__file__).parent / "fixtures" / "exercise_demo.ipynb"
+
+
+def nbgrader(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def graded_ids(nb):
+    return [nbgrader(c)["grade_id"] for c in nb.cells if nbgrader(c).get("grade")]
+
+
+def files_under(folder):
+    """``{relative path: bytes}`` of every file under ``folder``."""
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """Learner versions of the course notebooks, made as `make student` makes them: from the root of
+    a checkout holding a copy of notebooks/ (a copy, so that no other test or editor writes there
+    meanwhile), with temporary files sent to a folder of their own to see that none is left behind."""
+    repo, target, scratch = (tmp_path_factory.mktemp(name) for name in ("repo", "student", "tmp"))
+    (repo / "notebooks").mkdir()
+    for path in NOTEBOOKS:
+        shutil.copyfile(path, repo / "notebooks" / path.name)
+    before = files_under(repo)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(repo)
+        patch.setattr(tempfile, "tempdir", str(scratch))
+        report = generate_student_notebooks(Path("notebooks"), target)
+    return SimpleNamespace(target=target, report=report, repo_before=before,
+                           repo_after=files_under(repo), temp_left=list(scratch.iterdir()))
+
+
+def test_every_chapter_gets_a_learner_version(generated):
+    names = [path.name for path in NOTEBOOKS]
+    assert names, "no chapter notebooks in notebooks/"
+    assert generated.report.status == {name: "new" for name in names}
+    assert sorted(p.name for p in generated.target.iterdir()) == sorted([RECORD_NAME, *names])
+
+
+def test_generation_writes_only_into_the_target(generated):
+    before, after = generated.repo_before, generated.repo_after
+    written = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    assert not written, f"written into the checkout: {sorted(map(str, written))}"
+    assert not generated.temp_left, f"temporary files left behind: {generated.temp_left}"
+
+
+@pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.name)
+def test_solutions_hidden_tests_and_outputs_are_removed(generated, source):
+    original = nbformat.read(source, as_version=4)
+    learner = nbformat.read(generated.target / source.name, as_version=4)
+    solutions = [c for c in learner.cells if nbgrader(c).get("solution")]
+    assert len(solutions) == sum(bool(nbgrader(c).get("solution")) for c in original.cells) > 0
+    for cell in solutions:
+        assert "### BEGIN SOLUTION" not in cell.source
+        assert "raise NotImplementedError()" in cell.source
+    for cell in learner.cells:
+        assert "HIDDEN TESTS" not in cell.source and "hidden=True" not in cell.source
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+    assert "widgets" not in learner.metadata
+    assert graded_ids(learner) == graded_ids(original)
+
+
+@pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.name)
+def test_untouched_exercises_report_not_attempted_yet(generated, source):
+    nb = nbformat.read(generated.target / source.name, as_version=4)
+    NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=300,
+                   resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}).execute()
+    for index, cell in enumerate(nb.cells):
+        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+        where = f"{source.name}, cell {index} ({nbgrader(cell).get('grade_id', 'not graded')})"
+        if nbgrader(cell).get("grade"):
+            assert errors, f"{where}: an untouched exercise's test cell passed"
+            text = errors[0].evalue + "\n".join(errors[0].traceback)
+            assert "not attempted yet" in text, f"{where}: {errors[0].ename}: {errors[0].evalue}"
+        else:
+            assert not errors, f"{where} fails for a learner: {errors[0].ename}: {errors[0].evalue}"
+
+
+def add_markdown_cell(path, text):
+    """Append a markdown cell to the notebook at ``path``; return the file's new bytes."""
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell(text))
+    nbformat.write(nb, path)
+    return path.read_bytes()
+
+
+def test_regenerating_updates_untouched_notebooks_and_keeps_edited_ones(tmp_path, capsys):
+    source, target = tmp_path / "notebooks", tmp_path / "student"
+    source.mkdir()
+    for name in ("01_demo.ipynb", "02_demo.ipynb"):
+        shutil.copyfile(FIXTURE, source / name)
+    main([str(source), str(target)])
+    assert capsys.readouterr().out.count(" new ") == 2
+    learner_work = add_markdown_cell(target / "01_demo.ipynb", "My notes on cross-correlation.")
+    for name in ("01_demo.ipynb", "02_demo.ipynb"):
+        add_markdown_cell(source / name, "A paragraph the author added later.")
+
+    main([str(source), str(target)])
+
+    out = capsys.readouterr().out
+    assert (target / "01_demo.ipynb").read_bytes() == learner_work
+    assert "A paragraph the author added later." in (target / "02_demo.ipynb").read_text()
+    assert "updated     02_demo.ipynb" in out
+    assert "kept        01_demo.ipynb  <- you edited it, so it was left as it is" in out
+    assert "delete or rename it" in out and "make student" in out
+
+
+def test_install_tells_new_updated_unchanged_and_edited_apart(tmp_path):
+    first = {"01_a.ipynb": b"v1", "02_b.ipynb": b"v1", "03_c.ipynb": b"v1"}
+    assert set(install(first, tmp_path).status.values()) == {"new"}
+    (tmp_path / "03_c.ipynb").write_bytes(b"learner's work")
+
+    report = install({"01_a.ipynb": b"v1", "02_b.ipynb": b"v2", "03_c.ipynb": b"v2",
+                      "04_d.ipynb": b"v2"}, tmp_path)
+
+    assert report.status == {"01_a.ipynb": "up to date", "02_b.ipynb": "updated",
+                             "03_c.ipynb": "kept", "04_d.ipynb": "new"}
+    assert report.kept() == ["03_c.ipynb"]
+    assert (tmp_path / "02_b.ipynb").read_bytes() == b"v2"
+    assert (tmp_path / "03_c.ipynb").read_bytes() == b"learner's work"
+
+
+def test_without_a_record_an_existing_different_notebook_counts_as_edited(tmp_path):
+    (tmp_path / "01_a.ipynb").write_bytes(b"a learner's own file")
+    assert install({"01_a.ipynb": b"v1"}, tmp_path).status == {"01_a.ipynb": "kept"}
+    assert (tmp_path / "01_a.ipynb").read_bytes() == b"a learner's own file"
+
+
+def test_bad_folders_get_clear_errors(tmp_path):
+    with pytest.raises(SystemExit, match="source_dir: the folder .*missing does not exist"):
+        main([str(tmp_path / "missing"), str(tmp_path / "student")])
+    with pytest.raises(SystemExit, match=r"source_dir: no chapter notebooks \(NN_name.ipynb\)"):
+        main([str(tmp_path), str(tmp_path / "student")])
+    shutil.copyfile(FIXTURE, tmp_path / "01_demo.ipynb")
+    with pytest.raises(ValueError, match="target_dir must differ from source_dir"):
+        generate_student_notebooks(tmp_path, tmp_path)
