@@ -1,8 +1,10 @@
 """Run every benchmark: `python -m benchmarks` (what `make bench` does)."""
 
-from . import bench_conv2d, bench_kernel_explorer, bench_notebooks
+from . import (bench_arithmetic_widget, bench_conv2d, bench_kernel_explorer, bench_notebooks,
+               bench_pooling_activation_widgets)
 
 if __name__ == "__main__":
-    for bench in (bench_conv2d, bench_kernel_explorer, bench_notebooks):
+    for bench in (bench_conv2d, bench_kernel_explorer, bench_arithmetic_widget,
+                  bench_pooling_activation_widgets, bench_notebooks):
         print(f"\n== {bench.__name__.split('.')[-1]} ==", flush=True)
         bench.run()

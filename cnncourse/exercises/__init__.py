@@ -7,8 +7,18 @@ without error. An exercise whose solution still raises ``NotImplementedError`` g
 
 from .feedback import ExerciseFailed, NotAttemptedYet
 from .convolution import check_conv_layer_params, check_corr2d, check_multichannel_conv
+from .padding import check_output_size, check_strided_conv, check_zero_pad
+from .pooling import check_global_avg_pool, check_max_pool, check_max_pool_backward
+from .activations import check_relu, check_softmax, check_softmax_backward
 
 __all__ = [
     "ExerciseFailed", "NotAttemptedYet",
+    # chapter 1
     "check_corr2d", "check_multichannel_conv", "check_conv_layer_params",
+    # chapter 2
+    "check_output_size", "check_zero_pad", "check_strided_conv",
+    # chapter 3
+    "check_max_pool", "check_max_pool_backward", "check_global_avg_pool",
+    # chapter 4
+    "check_relu", "check_softmax", "check_softmax_backward",
 ]

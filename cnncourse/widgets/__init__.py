@@ -1,5 +1,18 @@
 """Interactive explorers. Each is a pure ``params -> data`` function plus a thin ipywidgets view."""
 
+from .activation_explorer import ActivationExplorer, ActivationView, explore_activations
+from .arithmetic_animator import ConvArithmetic, ConvArithmeticAnimator, conv_arithmetic
+from .gradient_flow_explorer import GradientFlowExplorer, GradientFlowView, explore_gradient_flow
 from .kernel_explorer import KernelExplorer, KernelView, explore_kernel
+from .pooling_explorer import PoolingExplorer, PoolingView, explore_pooling
+from .shape_calculator import ShapeCalculator, ShapeReport, calculate_shapes
+from .translation_explorer import TranslationExplorer
 
-__all__ = ["KernelExplorer", "KernelView", "explore_kernel"]
+__all__ = [
+    "KernelExplorer", "KernelView", "explore_kernel",                              # chapter 1
+    "ConvArithmeticAnimator", "ConvArithmetic", "conv_arithmetic",                 # chapter 2
+    "ShapeCalculator", "ShapeReport", "calculate_shapes",
+    "PoolingExplorer", "PoolingView", "explore_pooling", "TranslationExplorer",    # chapter 3
+    "ActivationExplorer", "ActivationView", "explore_activations",                 # chapter 4
+    "GradientFlowExplorer", "GradientFlowView", "explore_gradient_flow",
+]

@@ -1,0 +1,303 @@
+"""Chapters 3 and 4's explorers and demos: their pure functions, and the widgets driven through controls."""
+
+import numpy as np
+import pytest
+
+from cnncourse import data
+from cnncourse.functional import ACTIVATIONS, avg_pool2d, max_pool2d
+from cnncourse.invariance import compare_shift, correlation, correlation_by_shift, shifted_crops
+from cnncourse.vanishing import init_gain, layer_gradient_norms
+from cnncourse.widgets import (ActivationExplorer, GradientFlowExplorer, PoolingExplorer, TranslationExplorer,
+                               explore_activations, explore_gradient_flow, explore_pooling)
+from cnncourse.widgets.activation_explorer import flat_intervals
+from cnncourse.widgets.pooling_explorer import GRIDS, pooling_html
+from cnncourse.widgets.svg_chart import Band, Line, line_chart, nice_ticks
+
+SLIDE_III = GRIDS["4x4 (iii)"]
+
+
+# -- pooling explorer ----------------------------------------------------------------------------
+def test_explore_pooling_explains_one_output():
+    view = explore_pooling(SLIDE_III, "max", 2, 1, row=0, col=1)
+    np.testing.assert_array_equal(view.output, [[35, 25, 63], [22, 22, 63], [9, 8, 10]])
+    np.testing.assert_array_equal(view.window, [[19, 25], [22, 16]])
+    assert view.winner == (0, 2) and view.value == 25
+    view = explore_pooling(SLIDE_III, "average", 2, 2, row=1, col=1)
+    assert view.value == pytest.approx((7 + 10 + 1 + 3) / 4) and view.winner == ()
+
+
+def test_padding_is_minus_infinity_for_max_and_zero_for_average():
+    view = explore_pooling(-SLIDE_III, "max", 3, 2, padding=1)
+    assert view.padded.shape == (6, 6) and view.padded[0, 0] == -np.inf
+    np.testing.assert_array_equal(view.output, max_pool2d(-SLIDE_III[None], 3, 2, 1)[0])
+    assert "&minus;&infin;" in pooling_html(view)
+    view = explore_pooling(SLIDE_III, "average", 3, 2, padding=1, row=1, col=1)
+    assert view.padded[0, 0] == 0
+    assert view.value == pytest.approx(avg_pool2d(SLIDE_III[None], 3, 2, 1)[0, 1, 1])
+    assert view.window.shape == (3, 3) and (view.top, view.left) == (2, 2)
+
+
+def test_pooling_html_shows_the_arithmetic():
+    html = pooling_html(explore_pooling(SLIDE_III, "max", 2, 2, row=1, col=0))
+    assert "output[1, 0] = max(4, 3, 9, 8) = <b>9</b>" in html
+    assert "outline:2px solid" in html  # the winning cell is marked
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(row=2), ValueError, "row=2 is outside the output, which has 2 rows"),
+    (dict(mode="min"), ValueError, "mode must be one of ('max', 'average')"),
+    (dict(kernel_size=0), ValueError, "kernel_size must be >= 1"),
+    (dict(kernel_size=3, padding=2), ValueError, "more than half the window"),
+    (dict(kernel_size=5), ValueError, "larger than the padded input"),
+])
+def test_explore_pooling_bad_input(kwargs, error, words):
+    with pytest.raises(error) as info:
+        explore_pooling(SLIDE_III, **kwargs)
+    assert words in str(info.value)
+
+
+@pytest.fixture
+def pooling():
+    return PoolingExplorer(image_size=64)
+
+
+def test_pooling_widget_starts_on_the_slide_example(pooling):
+    np.testing.assert_array_equal(pooling.view.output, [[35, 63], [9, 10]])
+    image = data.load_image("camera", grey=True, size=64)
+    np.testing.assert_array_equal(pooling.photo_output, max_pool2d(image[None], 2)[0])
+    assert bytes(pooling.photo_input.value)[:4] == bytes(pooling.photo_pooled.value)[:4] == b"\x89PNG"
+    assert "64x64 &rarr; 32x32" in pooling.caption.value
+
+
+def test_pooling_widget_follows_its_controls(pooling):
+    pooling.grid.value = "5x5"
+    pooling.kernel_size.value, pooling.stride.value = 3, 1
+    np.testing.assert_array_equal(pooling.view.output, [[3, 3, 3], [3, 3, 3], [3, 2, 3]])
+    assert pooling.row.max == pooling.col.max == 2 and pooling.padding.max == 1
+    pooling.row.value, pooling.col.value = 2, 1
+    assert pooling.view.value == 2 and "= <b>2</b>" in pooling.numbers.value
+    pooling.mode.value = "average"
+    assert pooling.view.value == pytest.approx(avg_pool2d(GRIDS["5x5"][None], 3, 1)[0, 2, 1])
+    pooling.photo.value = "coins"
+    image = data.load_image("coins", grey=True, size=64)
+    np.testing.assert_allclose(pooling.photo_output, avg_pool2d(image[None], 3, 1)[0])
+
+
+def test_pooling_widget_keeps_the_sliders_valid(pooling):
+    pooling.grid.value = "random 7x7"
+    pooling.kernel_size.value, pooling.padding.value = 5, 2
+    pooling.grid.value = "4x4 (i)"  # a 5x5 window no longer fits
+    assert pooling.kernel_size.value == 4 and pooling.padding.value == 2
+    pooling.kernel_size.value = 2
+    assert pooling.padding.value == 1 and pooling.view.padding == 1
+    assert pooling.row.max == pooling.view.output.shape[0] - 1
+
+
+def test_every_pooling_setting_renders(pooling):
+    for grid in GRIDS:
+        pooling.grid.value = grid
+        for k in range(1, pooling.kernel_size.max + 1):
+            pooling.kernel_size.value = k
+            for s in (1, 3):
+                pooling.stride.value = s
+                pooling.padding.value = pooling.padding.max
+                pooling.row.value, pooling.col.value = pooling.row.max, pooling.col.max
+                expected = max_pool2d(GRIDS[grid][None], k, s, pooling.padding.value)[0]
+                np.testing.assert_array_equal(pooling.view.output, expected)
+                assert pooling.view.value == expected[-1, -1]
+
+
+def test_pooling_widget_rejects_bad_settings():
+    assert PoolingExplorer(image_size=32).widget().children
+    with pytest.raises(ValueError, match="unknown grid 'big'"):
+        PoolingExplorer(grid="big")
+    with pytest.raises(ValueError, match="mode must be one of"):
+        PoolingExplorer(mode="median")
+    with pytest.raises(ValueError, match="unknown photo name"):
+        PoolingExplorer(photo="eagle")
+
+
+# -- translation invariance ------------------------------------------------------------------------
+def test_shifted_crops_move_the_content_right():
+    image = np.arange(60, dtype=float).reshape(4, 15)
+    original, shifted = shifted_crops(image, 2, margin=3)
+    assert original.shape == shifted.shape == (4, 9)
+    np.testing.assert_array_equal(shifted[:, 2:], original[:, :-2])
+    left, _ = shifted_crops(image, -3, margin=3)
+    np.testing.assert_array_equal(left, original)
+
+
+def test_correlation():
+    a = np.random.default_rng(0).normal(size=(5, 5))
+    assert correlation(a, 2 * a + 1) == pytest.approx(1.0)
+    assert correlation(a, -a) == pytest.approx(-1.0)
+    assert correlation(a, np.ones_like(a)) == 0.0
+
+
+def test_max_pooling_makes_shifted_feature_maps_more_alike():
+    image = data.load_image("camera", grey=True, size=96)
+    same = compare_shift(image, 0)
+    assert same.correlation_before == pytest.approx(1.0) and same.correlation_after == pytest.approx(1.0)
+    for shift in (1, 2, -2):
+        comparison = compare_shift(image, shift, pool_size=4)
+        assert comparison.correlation_after > comparison.correlation_before + 0.2
+        assert comparison.pooled.shape == (94 // 4, (96 - 16 - 2) // 4)
+    curve = correlation_by_shift(image, [0, 1, 2, 3], pool_size=1)
+    np.testing.assert_allclose(curve, [compare_shift(image, s, pool_size=1).correlation_before for s in range(4)])
+    assert curve[0] == pytest.approx(1.0) and (np.diff(curve) < 0).all()
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: shifted_crops(np.zeros((10, 40)), 9, margin=8), "|shift| must be at most margin=8"),
+    (lambda: shifted_crops(np.zeros((10, 16)), 0, margin=8), "leaves nothing"),
+    (lambda: compare_shift(np.zeros((20, 40)), 1, mode="median"), "mode must be one of"),
+    (lambda: compare_shift(np.zeros((20, 40)), 1, pool_size=0), "pool_size must be >= 1"),
+    (lambda: compare_shift(np.zeros((20, 40)), 1, kernel="blurry"), "unknown kernel name"),
+])
+def test_invariance_bad_input(call, words):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert words in str(info.value)
+
+
+def test_translation_widget_follows_its_controls():
+    explorer = TranslationExplorer(image_size=64)
+    image = data.load_image("camera", grey=True, size=64)
+    for shift, pool, mode in [(3, 2, "max"), (-1, 8, "average"), (0, 1, "max")]:
+        explorer.shift.value, explorer.pool_size.value, explorer.mode.value = shift, pool, mode
+        expected = compare_shift(image, shift, pool, mode)
+        assert explorer.view.correlation_after == pytest.approx(expected.correlation_after)
+        np.testing.assert_array_equal(explorer.view.pooled, expected.pooled)
+        assert f"{expected.correlation_after:.2f}" in explorer.caption.value
+    assert all(bytes(image.value)[:4] == b"\x89PNG" for image in explorer.images.values())
+    explorer.photo.value = "text"  # a wide photo
+    height, width = data.load_image("text", grey=True, size=64).shape
+    assert explorer.view.original.shape == (height, width - 16)
+    assert explorer.widget().children
+
+
+# -- activation explorer ---------------------------------------------------------------------------
+def test_flat_intervals():
+    x = np.arange(8.0)
+    assert flat_intervals(x, [0, 0, 1, 1, 0, 1, 0, 0], 0.5) == ((0.0, 1.0), (4.0, 4.0), (6.0, 7.0))
+    assert flat_intervals(x, np.ones(8), 0.5) == ()
+
+
+def test_explore_activations_finds_the_saturated_parts():
+    view = explore_activations(["sigmoid", "tanh", "relu", "gelu"], -6, 6, threshold=0.05, points=1201)
+    curves = {c.name: c for c in view.curves}
+    np.testing.assert_allclose(curves["sigmoid"].y, ACTIVATIONS["sigmoid"].function(view.x))
+    np.testing.assert_allclose(curves["tanh"].dy, ACTIVATIONS["tanh"].derivative(view.x))
+    (left, right) = curves["sigmoid"].flat  # sigmoid' < 0.05 for |x| > 2.89
+    assert left[0] == -6 and right[1] == 6 and left[1] == pytest.approx(-2.89, abs=0.02)
+    assert right[0] == pytest.approx(-left[1])
+    assert curves["relu"].flat == ((-6.0, 0.0),)
+    assert explore_activations(["relu"], threshold=0).curves[0].flat == ()
+    assert explore_activations("elu").curves[0].name == "elu"
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(names=["swish"]), ValueError, "unknown activation 'swish'"),
+    (dict(names=["relu"], x_min=2, x_max=1), ValueError, "x_max must be greater than x_min"),
+    (dict(names=["relu"], threshold=-1), ValueError, "threshold must be >= 0"),
+    (dict(names=["relu"], points=1), ValueError, "points must be >= 2"),
+])
+def test_explore_activations_bad_input(kwargs, error, words):
+    with pytest.raises(error) as info:
+        explore_activations(**kwargs)
+    assert words in str(info.value)
+
+
+def test_activation_widget_follows_its_controls():
+    explorer = ActivationExplorer()
+    assert [c.name for c in explorer.view.curves] == ["sigmoid", "tanh", "relu"]
+    assert explorer.charts.value.count("<polyline") == 3 + 3 + 2  # f, f', and the two threshold lines
+    explorer.functions.value = tuple(ACTIVATIONS)
+    assert len(explorer.view.curves) == len(ACTIVATIONS)
+    explorer.threshold.value = 0.0  # nothing is flatter than 0
+    assert all(c.flat == () for c in explorer.view.curves)
+    assert "everywhere shown" in explorer.notes.value
+    explorer.threshold.value = 0.05
+    explorer.x_range.value = (-2.0, 8.0)
+    assert explorer.view.x[0] == -2 and explorer.view.x[-1] == 8
+    relu6 = {c.name: c for c in explorer.view.curves}["relu6"]
+    assert relu6.flat[-1][1] == 8 and relu6.flat[-1][0] == pytest.approx(6, abs=0.05)
+    explorer.functions.value = ()
+    assert explorer.view.curves == () and "<svg" in explorer.charts.value
+    with pytest.raises(ValueError, match="unknown activation"):
+        ActivationExplorer(names=("swish",))
+    assert explorer.widget().children
+
+
+# -- vanishing gradients ---------------------------------------------------------------------------
+def test_sigmoid_gradients_vanish_and_relu_gradients_do_not():
+    sigmoid = layer_gradient_norms("sigmoid", depth=20, width=32, seed=0, device="cpu")
+    relu = layer_gradient_norms("relu", depth=20, width=32, seed=0, device="cpu")
+    assert sigmoid.shape == relu.shape == (20,)
+    assert sigmoid[0] / sigmoid[-1] < 1e-8
+    assert 0.1 < relu[0] / relu[-1] < 10
+    np.testing.assert_array_equal(sigmoid, layer_gradient_norms("sigmoid", 20, 32, 0, device="cpu"))
+    assert not np.array_equal(sigmoid, layer_gradient_norms("sigmoid", 20, 32, 1, device="cpu"))
+
+
+def test_weights_off_the_recommended_scale_make_gradients_vanish_or_explode():
+    ratio = {scale: layer_gradient_norms("relu", 20, 32, 0, scale=scale, device="cpu")
+             for scale in (0.5, 1.0, 2.0)}
+    assert ratio[0.5][0] / ratio[0.5][-1] < 1e-3 < 1e3 < ratio[2.0][0] / ratio[2.0][-1]
+    assert 0.1 < ratio[1.0][0] / ratio[1.0][-1] < 10
+
+
+def test_init_gains_are_torchs():
+    assert init_gain("sigmoid") == 1 and init_gain("tanh") == pytest.approx(5 / 3)
+    assert init_gain("relu") == init_gain("gelu") == pytest.approx(np.sqrt(2))
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: layer_gradient_norms("swish", 3), ValueError, "unknown activation 'swish'"),
+    (lambda: layer_gradient_norms("relu", 0), ValueError, "depth must be >= 1"),
+    (lambda: layer_gradient_norms("relu", 3, width=2.5), TypeError, "width must be an int"),
+    (lambda: layer_gradient_norms("relu", 3, scale=0), ValueError, "scale must be a number > 0"),
+])
+def test_vanishing_bad_input(call, error, words):
+    with pytest.raises(error) as info:
+        call()
+    assert words in str(info.value)
+
+
+def test_gradient_flow_widget_follows_its_controls():
+    explorer = GradientFlowExplorer(depth=10, width=16, device="cpu")
+    assert set(explorer.view.norms) == {"sigmoid", "tanh", "relu"}
+    explorer.depth.value = 25
+    assert all(norms.shape == (25,) for norms in explorer.view.norms.values())
+    expected = explore_gradient_flow(["sigmoid"], 25, 16, 0, device="cpu")
+    np.testing.assert_array_equal(explorer.view.norms["sigmoid"], expected.norms["sigmoid"])
+    assert "layer 25" in explorer.notes.value and "<polyline" in explorer.chart.value
+    explorer.scale.value = 2.0
+    expected = explore_gradient_flow(["relu"], 25, 16, 0, scale=2.0, device="cpu")
+    np.testing.assert_array_equal(explorer.view.norms["relu"], expected.norms["relu"])
+    assert explorer.view.scale == 2.0 and "weights x2" in explorer.chart.value
+    explorer.functions.value = ("gelu",)
+    assert list(explorer.view.norms) == ["gelu"]
+    assert explorer.view.first_to_last("gelu") == pytest.approx(
+        explorer.view.norms["gelu"][0] / explorer.view.norms["gelu"][-1])
+    assert explorer.widget().children
+
+
+# -- SVG charts ------------------------------------------------------------------------------------
+def test_nice_ticks():
+    np.testing.assert_allclose(nice_ticks(-6, 6), [-6, -4, -2, 0, 2, 4, 6])
+    np.testing.assert_allclose(nice_ticks(0.03, 0.97), [0.2, 0.4, 0.6, 0.8])
+    assert str(nice_ticks(-1, 1)[2]) == "0.0"  # not -0.0
+    assert nice_ticks(3, 3).tolist() == [3]
+
+
+def test_line_chart():
+    x = np.linspace(0, 1, 5)
+    svg = line_chart([Line(x, x ** 2, "square", "#000"), Line(x, [1, np.nan, 1, 1, 1], "", "#111", True)],
+                     "title <&>", bands=[Band(0.2, 0.4, "#f00")])
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert svg.count("<polyline") == 2 and "stroke-dasharray" in svg and "title &lt;&amp;&gt;" in svg
+    assert svg.count(",") > 8 and "fill-opacity='0.13'" in svg
+    assert ">square<" in svg
+    log_svg = line_chart([Line([1, 2, 3], [1e-9, 0.0, 1.0], "a", "#000")], log_y=True)
+    assert log_svg.count("<polyline points='") == 1 and ">1e-06<" in log_svg
