@@ -16,6 +16,23 @@ def median_seconds(function, repeat=7, warmup=1):
     return statistics.median(times)
 
 
+def paired_median_ratio(function, baseline, repeat=21, warmup=3):
+    """Time ``function`` and ``baseline`` alternately; return their medians and the median ratio.
+
+    Alternating keeps both under the same load at each moment, so the ratio stays meaningful on
+    a busy machine even when the absolute times drift.
+    """
+    for _ in range(warmup):
+        baseline()
+        function()
+    times, base_times = [], []
+    for _ in range(repeat):
+        base_times.append(median_seconds(baseline, repeat=1, warmup=0))
+        times.append(median_seconds(function, repeat=1, warmup=0))
+    ratios = [t / b for t, b in zip(times, base_times)]
+    return statistics.median(times), statistics.median(base_times), statistics.median(ratios)
+
+
 def report(name, seconds, target, met, ratio=None):
     """Print one result line: median, optional ratio text, the target and whether it is met."""
     ratio = f"{ratio:>28s}" if ratio else " " * 28

@@ -22,13 +22,19 @@ def code_hash(nb):
     return digest.hexdigest()
 
 
+def run_notebook(nb, folder, timeout=600):
+    """Execute the notebook object ``nb`` in place, in a fresh kernel working in ``folder``."""
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   extra_arguments=["--IPKernelApp.log_level=ERROR"],  # quiet start-up warnings
+                   resources={"metadata": {"path": str(folder)}}).execute()
+
+
 def execute(path, timeout=600):
     """Run ``path`` top to bottom in its own folder and save it with outputs and widget state."""
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    run_notebook(nb, path.parent, timeout)
     nb.metadata.setdefault("cnncourse", {})["executed_source"] = code_hash(nb)
     nbformat.write(nb, path)
     return time.perf_counter() - start
