@@ -183,3 +183,12 @@ def test_every_preset_renders_a_table():
         assert not calculator.report.error and "<table" in calculator.table.value
     with pytest.raises(ValueError, match="preset must be one of"):
         ShapeCalculator(preset="VGG")
+
+
+def test_play_control_follows_the_position_slider():
+    # The saved (static book) state must show the play control where the kernel is drawn.
+    animator = ConvArithmeticAnimator(n=7, kernel_size=3, padding=1, stride=2)
+    animator.position.value = 5
+    assert animator.play.value == 5 and (animator.view.row, animator.view.col) == (1, 1)
+    animator.size.value = 3  # fewer positions: both controls clamp together
+    assert animator.play.value == animator.position.value <= animator.position.max

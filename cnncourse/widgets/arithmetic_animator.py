@@ -274,6 +274,7 @@ class ConvArithmeticAnimator:
         first = conv_arithmetic(*settings)
         self._updating = True  # shrinking the sliders' range may move their value: no re-entry
         self.position.max = self.play.max = max(first.positions - 1, 0)
+        self.play.value = self.position.value  # the browser link aside, keep the saved state in step
         self._updating = False
         self.view = first if self.position.value == 0 else conv_arithmetic(*settings, self.position.value)
         self.drawing.value = arithmetic_svg(self.view)
