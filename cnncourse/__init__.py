@@ -3,7 +3,7 @@
 Modules, one concept each:
 
 - :mod:`cnncourse.functional`      NumPy versions of ``torch.nn.functional`` ops (NCHW / OIHW):
-  convolution, padding, transposed convolution, pooling, activations, with backward passes.
+  convolution, padding, transposed convolution, pooling, activations, losses, with backward passes.
 - :mod:`cnncourse.gradcheck`       numerical gradients and the relative error that checks backward passes.
 - :mod:`cnncourse.kernels`         the classic image kernels (blur, sharpen, edges, lines, ...).
 - :mod:`cnncourse.parameters`      parameter counts of layers.
@@ -12,7 +12,18 @@ Modules, one concept each:
 - :mod:`cnncourse.receptive_field` receptive-field size, jump and start per layer.
 - :mod:`cnncourse.invariance`      how pooling makes feature maps tolerate small shifts.
 - :mod:`cnncourse.vanishing`       gradient norms through deep stacks of activations.
+- :mod:`cnncourse.optim`           SGD, momentum, Adam and learning-rate schedules on NumPy arrays.
+- :mod:`cnncourse.numpy_cnn`       a tiny CNN trained with NumPy alone.
+- :mod:`cnncourse.training`        the one training loop for PyTorch models: fit, evaluate, predict.
+- :mod:`cnncourse.callbacks`       early stopping, checkpoints and a live plot for the training loop.
+- :mod:`cnncourse.distributed`     the same loop, data-parallel under torchrun.
+- :mod:`cnncourse.digit_classifier` the chapter-5 recipe that trains the digit CNN.
+- :mod:`cnncourse.metrics`         confusion matrix.
+- :mod:`cnncourse.summary`         a Keras-style layer table: output shapes and parameters.
+- :mod:`cnncourse.models`          the model zoo, LeNet-5 to EfficientNet, with exact parameter counts
+  and pretrained EfficientNet-Lite0.
 - :mod:`cnncourse.data`            offline images (scikit-image's bundled photos).
+- :mod:`cnncourse.datasets`        the real handwritten digits as torch datasets.
 - :mod:`cnncourse.device`          picks the torch device (CUDA when present).
 - :mod:`cnncourse.plotting`        small matplotlib helpers for the notebooks.
 - :mod:`cnncourse.widgets`         interactive explorers: pure ``params -> data`` plus ipywidgets wiring.

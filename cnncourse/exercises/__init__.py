@@ -10,6 +10,9 @@ from .convolution import check_conv_layer_params, check_corr2d, check_multichann
 from .padding import check_output_size, check_strided_conv, check_zero_pad
 from .pooling import check_global_avg_pool, check_max_pool, check_max_pool_backward
 from .activations import check_relu, check_softmax, check_softmax_backward
+from .training import check_conv2d_grad_weight, check_cross_entropy, check_momentum_step
+from .architectures import (check_residual_block, check_separable_block, check_separable_cost_ratio,
+                            check_vgg_block_parameters)
 
 __all__ = [
     "ExerciseFailed", "NotAttemptedYet",
@@ -21,4 +24,8 @@ __all__ = [
     "check_max_pool", "check_max_pool_backward", "check_global_avg_pool",
     # chapter 4
     "check_relu", "check_softmax", "check_softmax_backward",
+    # chapter 5
+    "check_cross_entropy", "check_conv2d_grad_weight", "check_momentum_step",
+    # chapter 7
+    "check_residual_block", "check_vgg_block_parameters", "check_separable_block", "check_separable_cost_ratio",
 ]

@@ -8,6 +8,9 @@ from .activations import (ACTIVATIONS, elu, elu_grad, gelu, gelu_grad, get_activ
                           silu, silu_grad, softmax, softmax_backward, softplus, softplus_grad, tanh,
                           tanh_grad)
 from .convolution import conv2d, conv2d_naive, convolve2d, corr2d
+from .convolution_backward import conv2d_backward
+from .losses import (cross_entropy, cross_entropy_backward, log_softmax, mse_loss,
+                     mse_loss_backward)
 from .padding import conv_output_size, pad2d, same_padding
 from .pooling import (adaptive_avg_pool2d, avg_pool2d, avg_pool2d_backward, max_pool2d,
                       max_pool2d_backward)
@@ -24,4 +27,7 @@ __all__ = [
     "ACTIVATIONS", "get_activation", "relu", "relu_grad", "relu6", "relu6_grad", "softplus",
     "softplus_grad", "sigmoid", "sigmoid_grad", "tanh", "tanh_grad", "leaky_relu", "leaky_relu_grad",
     "elu", "elu_grad", "gelu", "gelu_grad", "silu", "silu_grad", "softmax", "softmax_backward",
+    # losses and backpropagation through convolution (chapter 5)
+    "conv2d_backward", "mse_loss", "mse_loss_backward", "log_softmax", "cross_entropy",
+    "cross_entropy_backward",
 ]

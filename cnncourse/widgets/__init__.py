@@ -1,11 +1,13 @@
 """Interactive explorers. Each is a pure ``params -> data`` function plus a thin ipywidgets view."""
 
 from .activation_explorer import ActivationExplorer, ActivationView, explore_activations
+from .architecture_explorer import ArchitectureExplorer, compare_models, explore_architecture
 from .arithmetic_animator import ConvArithmetic, ConvArithmeticAnimator, conv_arithmetic
 from .gradient_flow_explorer import GradientFlowExplorer, GradientFlowView, explore_gradient_flow
 from .kernel_explorer import KernelExplorer, KernelView, explore_kernel
 from .pooling_explorer import PoolingExplorer, PoolingView, explore_pooling
 from .shape_calculator import ShapeCalculator, ShapeReport, calculate_shapes
+from .training_explorer import TrainingExplorer, describe_run, train_run
 from .translation_explorer import TranslationExplorer
 
 __all__ = [
@@ -15,4 +17,6 @@ __all__ = [
     "PoolingExplorer", "PoolingView", "explore_pooling", "TranslationExplorer",    # chapter 3
     "ActivationExplorer", "ActivationView", "explore_activations",                 # chapter 4
     "GradientFlowExplorer", "GradientFlowView", "explore_gradient_flow",
+    "TrainingExplorer", "train_run", "describe_run",                               # chapter 5
+    "ArchitectureExplorer", "explore_architecture", "compare_models",              # chapter 7
 ]

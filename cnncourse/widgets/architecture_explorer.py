@@ -1,0 +1,172 @@
+"""Architecture explorer: pick a model of the zoo and read its stages; compare all models' costs.
+
+Pure parts: :func:`explore_architecture` (a profile -> its stage table and a bar chart of parameters
+per stage) and :func:`compare_models` (profiles, published accuracies and measured latencies ->
+one point per model, drawn as the "accuracy against cost" bubble chart). ``ArchitectureExplorer``
+wires them to a model menu and an x-axis choice. Profiles are computed once (see
+:func:`cnncourse.models.profile.zoo_profiles`), so a change of model only redraws.
+"""
+
+from dataclasses import dataclass
+from html import escape
+
+import ipywidgets as w
+import numpy as np
+
+from ..models.profile import zoo_profiles
+from ..models.published import IMAGENET_TOP1
+from .svg_chart import PALETTE, nice_ticks
+
+X_AXES = {"MACs (millions)": "macs", "CPU latency (ms, measured here)": "latency_ms"}
+
+
+@dataclass(frozen=True)
+class ArchitectureView:
+    """One model's stage table as HTML, its parameters per stage as an SVG bar chart, and totals."""
+
+    name: str
+    table_html: str
+    chart_svg: str
+    params: int
+    macs: int
+
+
+@dataclass(frozen=True)
+class ModelPoint:
+    """A model in the comparison: parameters, MACs, published top-1 (%) and latency (ms); None if unknown."""
+
+    name: str
+    params: int
+    macs: int
+    top1: float
+    latency_ms: float
+
+
+def _shape(shape):
+    return " x ".join(map(str, shape))
+
+
+def stage_table_html(profile):
+    """The stages of a :class:`~cnncourse.models.profile.ModelProfile` as an HTML table with totals."""
+    head = "<tr><th>stage</th><th>output shape</th><th>parameters</th><th>MACs</th></tr>"
+    body = "".join(f"<tr><td>{escape(r.name)}</td><td>{_shape(r.output_shape)}</td><td>{r.params:,}</td>"
+                   f"<td>{r.macs:,}</td></tr>" for r in profile.stages)
+    total = (f"<tr><td><b>total</b></td><td>input {_shape(profile.input_shape)}</td><td><b>{profile.params:,}</b>"
+             f"</td><td><b>{profile.macs:,}</b></td></tr>")
+    style = ("<style>.cnn-zoo td,.cnn-zoo th{border:1px solid #ccc;padding:2px 8px;text-align:right}"
+             ".cnn-zoo td:first-child{text-align:left}.cnn-zoo{border-collapse:collapse}</style>")
+    return f"{style}<table class='cnn-zoo'>{head}{body}{total}</table>"
+
+
+def stage_bars_svg(profile, width=420, bar_height=16):
+    """Horizontal bars, one per stage, of length proportional to its parameters (SVG text)."""
+    rows = profile.stages
+    biggest = max(max(r.params for r in rows), 1)
+    left, height = 110, 30 + bar_height * len(rows)
+    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' font-family='sans-serif' "
+             f"font-size='11'><text x='{width / 2:.0f}' y='14' text-anchor='middle' font-size='12'>"
+             f"{escape(profile.name)}: parameters per stage</text>"]
+    for i, row in enumerate(rows):
+        y = 22 + i * bar_height
+        length = (width - left - 90) * row.params / biggest
+        parts.append(f"<text x='{left - 4}' y='{y + bar_height - 5}' text-anchor='end'>{escape(row.name)}</text>"
+                     f"<rect x='{left}' y='{y + 2}' width='{length:.1f}' height='{bar_height - 4}' "
+                     f"fill='{PALETTE[0]}'/><text x='{left + length + 4:.1f}' y='{y + bar_height - 5}'>"
+                     f"{row.params:,}</text>")
+    return "".join(parts) + "</svg>"
+
+
+def explore_architecture(name, profiles=None):
+    """The :class:`ArchitectureView` of the zoo model ``name``; ``profiles`` defaults to the cached zoo."""
+    profiles = profiles if profiles is not None else zoo_profiles()
+    if name not in profiles:
+        raise ValueError(f"unknown model {name!r}; choose one of {', '.join(profiles)}")
+    profile = profiles[name]
+    return ArchitectureView(name, stage_table_html(profile), stage_bars_svg(profile), profile.params, profile.macs)
+
+
+def compare_models(profiles=None, latencies=None):
+    """One :class:`ModelPoint` per model with a published ImageNet top-1 (see
+    :mod:`cnncourse.models.published`); ``latencies``: ``{name: seconds}`` measured here, may be partial."""
+    profiles = profiles if profiles is not None else zoo_profiles()
+    latencies = latencies or {}
+    return [ModelPoint(name, p.params, p.macs, IMAGENET_TOP1[name][0],
+                       latencies[name] * 1e3 if name in latencies else None)
+            for name, p in profiles.items() if name in IMAGENET_TOP1]
+
+
+def comparison_svg(points, x_axis="macs", width=620, height=360):
+    """The bubble chart: x = MACs (millions) or latency (ms) on a log axis, y = top-1 %, bubble area
+    proportional to the parameters. Points without a value for ``x_axis`` are left out."""
+    if x_axis not in X_AXES.values():
+        raise ValueError(f"x_axis must be one of {list(X_AXES.values())}, got {x_axis!r}")
+    shown = [p for p in points if getattr(p, x_axis) is not None]
+    xs = np.log10([p.macs / 1e6 if x_axis == "macs" else p.latency_ms for p in shown] or [1.0])
+    ys = np.array([p.top1 for p in shown] or [50.0])
+    x_lo, x_hi = np.floor(xs.min() * 4) / 4 - 0.1, np.ceil(xs.max() * 4) / 4 + 0.1
+    y_lo, y_hi = np.floor(ys.min()) - 2, np.ceil(ys.max()) + 2
+    left, right, top, bottom = 50, 20, 28, 40
+
+    def px(x):
+        return left + (x - x_lo) / (x_hi - x_lo) * (width - left - right)
+
+    def py(y):
+        return top + (y_hi - y) / (y_hi - y_lo) * (height - top - bottom)
+
+    label = "MACs (millions)" if x_axis == "macs" else "CPU latency, batch 1 (ms, measured here)"
+    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' font-family='sans-serif' "
+             f"font-size='10'><text x='{width / 2:.0f}' y='16' text-anchor='middle' font-size='12'>ImageNet top-1 "
+             f"against cost (bubble area: parameters)</text>"]
+    for power in range(int(np.ceil(x_lo)), int(np.floor(x_hi)) + 1):
+        parts.append(f"<line x1='{px(power):.1f}' y1='{top}' x2='{px(power):.1f}' y2='{height - bottom}' "
+                     f"stroke='#ddd'/><text x='{px(power):.1f}' y='{height - bottom + 13}' "
+                     f"text-anchor='middle'>{10 ** power:g}</text>")
+    for tick in nice_ticks(y_lo, y_hi):
+        parts.append(f"<line x1='{left}' y1='{py(tick):.1f}' x2='{width - right}' y2='{py(tick):.1f}' "
+                     f"stroke='#ddd'/><text x='{left - 4}' y='{py(tick) + 3:.1f}' text-anchor='end'>{tick:g}</text>")
+    parts.append(f"<text x='{width / 2:.0f}' y='{height - 6}' text-anchor='middle'>{label}, log scale</text>"
+                 f"<text x='12' y='{height / 2:.0f}' transform='rotate(-90 12 {height / 2:.0f})' "
+                 "text-anchor='middle'>top-1 %</text>")
+    for i, (p, x, y) in enumerate(zip(shown, xs, ys)):
+        radius = 3 + 14 * np.sqrt(p.params / 150e6)
+        parts.append(f"<circle cx='{px(x):.1f}' cy='{py(y):.1f}' r='{radius:.1f}' fill='{PALETTE[i % len(PALETTE)]}' "
+                     f"fill-opacity='0.45'><title>{escape(p.name)}: {p.params:,} parameters</title></circle>"
+                     f"<text x='{px(x) + radius + 2:.1f}' y='{py(y) + 3:.1f}'>{escape(p.name)}</text>")
+    return "".join(parts) + "</svg>"
+
+
+class ArchitectureExplorer:
+    """A model menu with its stage table and bar chart, and the comparison chart of all models.
+
+    Controls are attributes: ``model`` (Dropdown of the zoo) and ``x_axis`` (ToggleButtons: MACs or
+    measured latency). Setting their ``value`` recomputes ``view`` (an :class:`ArchitectureView`)
+    and redraws ``table``, ``bars`` and ``comparison`` (ipywidgets.HTML).
+    latencies: ``{name: seconds}`` measured on this machine, for the latency axis.
+    """
+
+    def __init__(self, model="resnet18", latencies=None, profiles=None):
+        self.profiles = profiles if profiles is not None else zoo_profiles()
+        if model not in self.profiles:
+            raise ValueError(f"model must be one of {list(self.profiles)}, got {model!r}")
+        self.points = compare_models(self.profiles, latencies)
+        self.model = w.Dropdown(options=list(self.profiles), value=model, description="model")
+        self.x_axis = w.ToggleButtons(options=list(X_AXES.items()), value="macs", description="x axis")
+        self.table, self.bars, self.comparison = w.HTML(), w.HTML(), w.HTML()
+        self.model.observe(lambda change: self.update(), "value")
+        self.x_axis.observe(lambda change: self.update(), "value")
+        self.update()
+
+    def update(self):
+        """Recompute the view of the chosen model and redraw the comparison."""
+        self.view = explore_architecture(self.model.value, self.profiles)
+        self.table.value = self.view.table_html
+        self.bars.value = self.view.chart_svg
+        self.comparison.value = comparison_svg(self.points, self.x_axis.value)
+
+    def widget(self):
+        """The assembled interface."""
+        return w.VBox([self.model, w.HBox([self.table, self.bars]), self.x_axis, self.comparison])
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget())

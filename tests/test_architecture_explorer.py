@@ -1,0 +1,50 @@
+"""The architecture explorer: stage tables from cached profiles, the comparison chart, the controls."""
+
+import pytest
+
+from cnncourse.models.profile import zoo_profiles
+from cnncourse.models.published import IMAGENET_TOP1
+from cnncourse.widgets import ArchitectureExplorer, compare_models, explore_architecture
+from cnncourse.widgets.architecture_explorer import comparison_svg
+
+
+@pytest.fixture(scope="module")
+def profiles():
+    return zoo_profiles()
+
+
+def test_view_has_every_stage_and_the_totals(profiles):
+    view = explore_architecture("resnet50", profiles)
+    assert view.params == 25_557_032 and view.macs == profiles["resnet50"].macs
+    for stage in ("stem", "stage1", "stage4", "classifier"):
+        assert f"<td>{stage}</td>" in view.table_html and f">{stage}</text>" in view.chart_svg
+    assert "2048 x 7 x 7" in view.table_html and "25,557,032" in view.table_html
+
+
+def test_unknown_model_is_named(profiles):
+    with pytest.raises(ValueError, match="unknown model 'resnet19'"):
+        explore_architecture("resnet19", profiles)
+
+
+def test_comparison_covers_models_with_published_accuracy(profiles):
+    points = compare_models(profiles, {"resnet18": 0.04})
+    assert {p.name for p in points} == set(IMAGENET_TOP1)
+    by_name = {p.name: p for p in points}
+    assert by_name["resnet18"].latency_ms == pytest.approx(40.0) and by_name["vgg16"].latency_ms is None
+    assert comparison_svg(points, "macs").count("<circle") == len(IMAGENET_TOP1)
+    assert comparison_svg(points, "latency_ms").count("<circle") == 1
+    with pytest.raises(ValueError, match="x_axis must be one of"):
+        comparison_svg(points, "flops")
+
+
+def test_controls_drive_the_views(profiles):
+    explorer = ArchitectureExplorer("lenet5", latencies={"mobilenet_v2": 0.01, "vgg16": 0.3}, profiles=profiles)
+    assert explorer.view.params == 61_706 and "16 x 5 x 5" in explorer.table.value
+    explorer.model.value = "vgg19"
+    assert explorer.view.params == 143_667_240 and "vgg19: parameters per stage" in explorer.bars.value
+    explorer.x_axis.value = "latency_ms"
+    assert explorer.comparison.value.count("<circle") == 2 and "measured here" in explorer.comparison.value
+
+
+def test_profiles_are_computed_once():
+    assert zoo_profiles() is zoo_profiles()
