@@ -25,6 +25,7 @@ Modules, one concept each:
 - :mod:`cnncourse.data`            offline images (scikit-image's bundled photos).
 - :mod:`cnncourse.datasets`        the real handwritten digits as torch datasets.
 - :mod:`cnncourse.device`          picks the torch device (CUDA when present).
+- :mod:`cnncourse.threads`         run torch on one CPU thread for a while (small nets, steady timings).
 - :mod:`cnncourse.plotting`        small matplotlib helpers for the notebooks.
 - :mod:`cnncourse.widgets`         interactive explorers: pure ``params -> data`` plus ipywidgets wiring.
 - :mod:`cnncourse.exercises`       checks with kind, precise feedback for the auto-graded exercises.

@@ -7,7 +7,6 @@ gradient through unchanged wherever it is active. :func:`layer_gradient_norms` m
 torch autograd on a randomly initialised network.
 """
 
-from contextlib import contextmanager
 from numbers import Real
 
 import numpy as np
@@ -16,6 +15,7 @@ import torch.nn.functional as F
 
 from .device import get_device
 from .functional.activations import get_activation
+from .threads import one_thread
 from .validation import as_int
 
 TORCH_ACTIVATIONS = {
@@ -61,20 +61,8 @@ def layer_gradient_norms(activation, depth, width=64, seed=0, batch_size=128, sc
               for _ in range(depth)]
     h = draw(batch_size, width)
     targets = draw(batch_size, width)
-    with _one_cpu_thread():
+    with one_thread():  # tiny matrices: a second thread only adds waiting on a busy machine
         for weight, bias in zip(weights, biases):
             h = function(h @ weight.T + bias)
         F.mse_loss(h, targets).backward()
     return np.array([bias.grad.norm().item() for bias in biases])
-
-
-@contextmanager
-def _one_cpu_thread():
-    """Run torch's CPU ops on one thread meanwhile: for matrices this small, threads only add
-    overhead, and on a busy machine waiting for a second core can cost a hundred milliseconds."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)

@@ -5,7 +5,7 @@ import torch
 
 from cnncourse.models import lenet5
 from cnncourse.models.latency import forward_latency
-from cnncourse.models.threads import one_thread
+from cnncourse.threads import one_thread
 
 
 def test_latency_is_positive_and_threads_are_restored():

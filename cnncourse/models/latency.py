@@ -10,7 +10,7 @@ import time
 import torch
 
 from ..validation import as_int
-from .threads import one_thread
+from ..threads import one_thread
 
 
 def forward_latency(model, input_shape, repeat=5, warmup=1):

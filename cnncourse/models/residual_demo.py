@@ -16,7 +16,7 @@ from sklearn.datasets import load_digits
 from torch import nn
 
 from ..validation import as_int
-from .threads import one_thread
+from ..threads import one_thread
 
 
 class LayerPair(nn.Module):
