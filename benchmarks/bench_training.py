@@ -6,7 +6,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from cnncourse.digit_classifier import train_digit_classifier
+from cnncourse.demos.digit_classifier import train_digit_classifier
 from cnncourse.functional import conv2d_backward
 from cnncourse.models import mnist_cnn
 

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from cnncourse.functional import conv_output_size, conv_transpose_output_size
-from cnncourse.layer_specs import EXAMPLES
+from cnncourse.shapes.layer_specs import EXAMPLES
 from cnncourse.widgets import ConvArithmeticAnimator, ShapeCalculator, calculate_shapes, conv_arithmetic
 from cnncourse.widgets.arithmetic_animator import INPUT, INSERTED, PADDING, arithmetic_svg
 

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 import torch
 
-from cnncourse.datasets import digit_arrays, digits
-from cnncourse.digit_classifier import train_digit_classifier
+from cnncourse.data import digit_arrays, digits
+from cnncourse.demos.digit_classifier import train_digit_classifier
 from cnncourse.models import mnist_cnn
-from cnncourse.summary import summary
+from cnncourse.shapes import summary
 from cnncourse.training import evaluate
 
 # The seed's Keras table: layer type, output shape (channels last), parameters.

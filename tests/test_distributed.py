@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from cnncourse.distributed import train_digits
+from cnncourse.training.distributed import train_digits
 from cnncourse.training import fit
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,7 +6,7 @@ import pytest
 from cnncourse.exercises import (ExerciseFailed, NotAttemptedYet, check_conv_layer_params,
                                  check_corr2d, check_multichannel_conv)
 from cnncourse.functional import conv2d, convolve2d, corr2d
-from cnncourse.parameters import conv2d_param_count
+from cnncourse.shapes import conv2d_param_count
 
 
 def not_implemented(*args):

@@ -7,7 +7,7 @@ import torch
 from cnncourse import data, kernels
 from cnncourse.device import get_device
 from cnncourse.functional import corr2d
-from cnncourse.parameters import conv2d_param_count, linear_param_count
+from cnncourse.shapes import conv2d_param_count, linear_param_count
 
 REQUIRED = ["identity", "box_blur", "gaussian_3x3", "gaussian_7x7", "sharpen", "emboss",
             "laplacian_4", "laplacian_8", "log_5x5", "sobel_top", "sobel_bottom", "sobel_left",

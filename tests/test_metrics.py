@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from cnncourse.metrics import confusion_matrix
+from cnncourse.training import confusion_matrix
 
 
 def test_counts_true_rows_and_predicted_columns():

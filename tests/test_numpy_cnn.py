@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from cnncourse.datasets import digit_arrays
+from cnncourse.data import digit_arrays
 from cnncourse.gradcheck import numerical_gradient, relative_error
-from cnncourse.numpy_cnn import PARAMETER_NAMES, TinyCNN, train_numpy_cnn
+from cnncourse.demos.numpy_cnn import PARAMETER_NAMES, TinyCNN, train_numpy_cnn
 
 
 def test_full_gradient_passes_the_numerical_check():

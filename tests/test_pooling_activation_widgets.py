@@ -5,13 +5,13 @@ import pytest
 
 from cnncourse import data
 from cnncourse.functional import ACTIVATIONS, avg_pool2d, max_pool2d
-from cnncourse.invariance import compare_shift, correlation, correlation_by_shift, shifted_crops
-from cnncourse.vanishing import init_gain, layer_gradient_norms
+from cnncourse.demos.invariance import compare_shift, correlation, correlation_by_shift, shifted_crops
+from cnncourse.demos.vanishing import init_gain, layer_gradient_norms
 from cnncourse.widgets import (ActivationExplorer, GradientFlowExplorer, PoolingExplorer, TranslationExplorer,
                                explore_activations, explore_gradient_flow, explore_pooling)
 from cnncourse.widgets.activation_explorer import flat_intervals
 from cnncourse.widgets.pooling_explorer import GRIDS, pooling_html
-from cnncourse.widgets.svg_chart import Band, Line, line_chart, nice_ticks
+from cnncourse.plotting.svg_chart import Band, Line, line_chart, nice_ticks
 
 SLIDE_III = GRIDS["4x4 (iii)"]
 

@@ -5,9 +5,9 @@ import pytest
 import torch
 from hypothesis import assume, given, settings, strategies as st
 
-from cnncourse.layer_specs import (EXAMPLES, Conv, LayerSpecError, Pool, format_layer, parse_network,
+from cnncourse.shapes.layer_specs import (EXAMPLES, Conv, LayerSpecError, Pool, format_layer, parse_network,
                                    to_torch)
-from cnncourse.receptive_field import receptive_fields
+from cnncourse.shapes import receptive_fields
 from cnncourse.shapes import conv2d_multiplications, network_table
 
 layer_specs = st.one_of(

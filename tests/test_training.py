@@ -7,9 +7,9 @@ import pytest
 import torch
 from torch import nn
 
-from cnncourse.callbacks import Checkpoint, EarlyStopping, LivePlot
+from cnncourse.training import Checkpoint, EarlyStopping, LivePlot
 from cnncourse.training import History, evaluate, fit, predict
-from cnncourse.widgets.history_chart import history_chart
+from cnncourse.plotting.history_chart import history_chart
 
 
 def blobs(n=120, seed=0):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..functional import conv2d, corr2d
-from ..parameters import conv2d_param_count
+from ..shapes.parameters import conv2d_param_count
 from .feedback import ExerciseFailed, call, compare_arrays, compare_numbers
 
 SEED_IMAGE = np.arange(1, 17, dtype=float).reshape(4, 4)

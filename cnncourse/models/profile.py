@@ -12,7 +12,7 @@ from functools import lru_cache
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from ..summary import summary
+from ..shapes.summary import summary
 from .zoo import MODELS, count_parameters, get_entry
 
 
@@ -71,7 +71,7 @@ def profile(name, device="meta"):
 
 
 def layer_table(model, input_shape):
-    """Keras-style summary rows (see :func:`cnncourse.summary.summary`) with each layer's MACs added:
+    """Keras-style summary rows (see :func:`cnncourse.shapes.summary.summary`) with each layer's MACs added:
     a list of ``(name, kind, output_shape, params, macs)``, ready for :func:`format_layer_table`."""
     model = model.eval()
     device = next(model.parameters()).device

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..functional.activations import ACTIVATIONS, get_activation
 from ..validation import as_int
-from .svg_chart import PALETTE, Band, Line, line_chart
+from ..plotting.svg_chart import PALETTE, Band, Line, line_chart
 
 CHART_WIDTH = 300  # two charts side by side fit the book's text column
 # One colour per activation, the same in every chart.

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..models.profile import zoo_profiles
 from ..models.published import IMAGENET_TOP1
-from .svg_chart import PALETTE, nice_ticks
+from ..plotting.svg_chart import PALETTE, nice_ticks
 
 X_AXES = {"MACs (millions)": "macs", "CPU latency (ms, measured here)": "latency_ms"}
 

@@ -1,6 +1,6 @@
 """Gradient flow explorer: how much gradient reaches each layer, for a chosen depth and activations.
 
-The pure part is :func:`cnncourse.vanishing.layer_gradient_norms`; this module collects its
+The pure part is :func:`cnncourse.demos.vanishing.layer_gradient_norms`; this module collects its
 results for several activations (:func:`explore_gradient_flow`) and draws them as an SVG chart.
 """
 
@@ -10,9 +10,9 @@ import ipywidgets as w
 import numpy as np
 
 from ..functional.activations import ACTIVATIONS
-from ..vanishing import layer_gradient_norms
+from ..demos.vanishing import layer_gradient_norms
 from .activation_explorer import ACTIVATION_COLOURS
-from .svg_chart import Line, line_chart
+from ..plotting.svg_chart import Line, line_chart
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from html import escape
 
 import ipywidgets as w
 
-from ..layer_specs import EXAMPLES, parse_network
-from ..receptive_field import receptive_fields
-from ..shapes import network_table
+from ..shapes.layer_specs import EXAMPLES, parse_network
+from ..shapes.receptive_field import receptive_fields
+from ..shapes.network import network_table
 
 CUSTOM = "custom"
 
@@ -35,7 +35,7 @@ class ShapeReport:
 
 
 def calculate_shapes(text):
-    """Parse ``text`` (see :mod:`cnncourse.layer_specs`) and compute every layer's output."""
+    """Parse ``text`` (see :mod:`cnncourse.shapes.layer_specs`) and compute every layer's output."""
     try:
         input_shape, layers = parse_network(text)
         rows = network_table(input_shape, layers)
@@ -66,7 +66,7 @@ def report_html(report):
 class ShapeCalculator:
     """A text box with one layer per line, a preset menu and the resulting table.
 
-    Controls are attributes: ``preset`` (a Dropdown of :data:`~cnncourse.layer_specs.EXAMPLES`
+    Controls are attributes: ``preset`` (a Dropdown of :data:`~cnncourse.shapes.layer_specs.EXAMPLES`
     plus 'custom') and ``text`` (a Textarea). Setting their ``value`` recomputes ``report`` (a
     :class:`ShapeReport`) and the HTML ``table``. Editing the text turns the preset into 'custom'.
     """

@@ -10,10 +10,10 @@ takes a few seconds on a CPU.
 import ipywidgets as w
 import torch
 
-from ..datasets import digits
+from ..data import digits
 from ..models import mnist_cnn
 from ..training import OPTIMIZERS, fit
-from .history_chart import history_chart
+from ..plotting.history_chart import history_chart
 
 TRAIN_EXAMPLES, VALIDATION_EXAMPLES = 400, 200
 CHANCE = 0.1

@@ -1,13 +1,13 @@
 """Translation explorer: shift a photo by a few pixels and compare feature maps before and after pooling.
 
-The pure part is :func:`cnncourse.invariance.compare_shift`; this module wires it to controls.
+The pure part is :func:`cnncourse.demos.invariance.compare_shift`; this module wires it to controls.
 """
 
 import ipywidgets as w
 import numpy as np
 
 from .. import data
-from ..invariance import POOLS, compare_shift
+from ..demos.invariance import POOLS, compare_shift
 from ..validation import as_int
 from .images import png_bytes, to_rgb
 
@@ -27,7 +27,7 @@ class TranslationExplorer:
     """Pick a photo, a shift and a pooling window; see both feature maps and how alike they stay.
 
     The controls are attributes (``photo``, ``shift``, ``pool_size``, ``mode``); setting their
-    ``value`` updates ``view`` (a :class:`cnncourse.invariance.ShiftComparison`) and the pictures.
+    ``value`` updates ``view`` (a :class:`cnncourse.demos.invariance.ShiftComparison`) and the pictures.
     """
 
     def __init__(self, photo="camera", shift=2, pool_size=4, mode="max", image_size=128):

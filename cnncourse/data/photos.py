@@ -3,7 +3,7 @@
 import numpy as np
 from skimage import color, data, transform
 
-from .validation import as_int
+from ..validation import as_int
 
 # Photos that ship inside scikit-image (others, such as cells3d or eagle, need a download).
 PHOTOS = (

@@ -1,6 +1,6 @@
 """How many parameters a layer has: the arithmetic behind "weight sharing saves parameters"."""
 
-from .validation import as_int, as_pair
+from ..validation import as_int, as_pair
 
 
 def conv2d_param_count(in_channels, out_channels, kernel_size, bias=True, groups=1):

@@ -7,10 +7,10 @@ multiplications of one forward pass (one per weight per output position; pooling
 from dataclasses import dataclass
 from math import prod
 
-from .functional.padding import conv_output_size
+from ..functional.padding import conv_output_size
 from .layer_specs import Conv, Pool, format_layer
 from .parameters import conv2d_param_count
-from .validation import as_int, as_pair
+from ..validation import as_int, as_pair
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ accuracy on the 450 held-out digits, in well under a minute on two CPU cores.
 
 import torch
 
-from .datasets import digits
-from .models import mnist_cnn
-from .training import fit
+from ..data.handwritten_digits import digits
+from ..models import mnist_cnn
+from ..training import fit
 
 RECIPE = {"epochs": 20, "lr": 2e-3, "batch_size": 16, "optimizer": "adam"}
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .validation import as_int
+from ..validation import as_int
 
 
 def confusion_matrix(predictions, targets, num_classes):

@@ -1,6 +1,6 @@
 """Data-parallel training with ``torchrun``: the course's :func:`cnncourse.training.fit` in every process.
 
-    torchrun --standalone --nproc_per_node=2 -m cnncourse.distributed --epochs 2 --out run.pt
+    torchrun --standalone --nproc_per_node=2 -m cnncourse.training.distributed --epochs 2 --out run.pt
 
 Each process joins the process group (gloo on CPUs, NCCL on GPUs, one GPU per process), builds
 the same model from the same seed and calls :func:`fit`, which sees the group: it wraps the model
@@ -15,10 +15,10 @@ import os
 
 import torch
 
-from .datasets import digits
-from .device import get_device
-from .models import mnist_cnn
-from .training import fit
+from ..data.handwritten_digits import digits
+from ..device import get_device
+from ..models import mnist_cnn
+from .loop import fit
 
 
 def train_digits(examples=256, epochs=2, batch_size=32, lr=2e-3, seed=0, device=None):

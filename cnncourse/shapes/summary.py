@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .validation import as_int
+from ..validation import as_int
 
 
 @dataclass(frozen=True)

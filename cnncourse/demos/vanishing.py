@@ -13,10 +13,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .device import get_device
-from .functional.activations import get_activation
-from .threads import one_thread
-from .validation import as_int
+from ..device import get_device
+from ..functional.activations import get_activation
+from ..threads import one_thread
+from ..validation import as_int
 
 TORCH_ACTIVATIONS = {
     "relu": F.relu, "relu6": F.relu6, "softplus": F.softplus, "sigmoid": torch.sigmoid,

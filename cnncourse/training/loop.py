@@ -4,75 +4,28 @@
 picks, visiting each epoch's examples in an order seeded by ``seed`` and the epoch (same seed,
 same initial model -> same history on the CPU; under ``torchrun`` the processes share each batch).
 After every epoch it records the loss and accuracy on the training and validation data in a
-:class:`History` and calls its callbacks (:mod:`cnncourse.callbacks`: early stopping,
+:class:`History` and calls its callbacks (:mod:`cnncourse.training.callbacks`: early stopping,
 checkpoints, a live plot). A loss that becomes nan or infinite, or explodes far above its start,
 stops training with a message in the history instead of an exception: a learning rate too large
 is something to see, not a crash.
 """
 
 import math
-from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .device import get_device
-from .validation import as_int
+from ..device import get_device
+from ..validation import as_int
+from .callbacks import LivePlot
+from .history import History, TrainingState, process_rank_and_count
 
 OPTIMIZERS = {
     "sgd": lambda params, lr, wd: torch.optim.SGD(params, lr=lr, weight_decay=wd),
     "momentum": lambda params, lr, wd: torch.optim.SGD(params, lr=lr, momentum=0.9, weight_decay=wd),
     "adam": lambda params, lr, wd: torch.optim.Adam(params, lr=lr, weight_decay=wd),
 }
-METRICS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy")
-
-
-@dataclass
-class History:
-    """Per-epoch records of a :func:`fit` run, and why it stopped.
-
-    Each list holds one value per finished epoch (``val_*`` stay empty without validation data;
-    a diverged epoch records its loss as nan). ``stop_reason`` is None when every epoch ran.
-    """
-
-    train_loss: list = field(default_factory=list)
-    train_accuracy: list = field(default_factory=list)
-    val_loss: list = field(default_factory=list)
-    val_accuracy: list = field(default_factory=list)
-    lr: list = field(default_factory=list)
-    stop_reason: str = None
-    diverged: bool = False
-
-    @property
-    def epochs(self):
-        """Number of epochs recorded."""
-        return len(self.train_loss)
-
-    def last(self, metric):
-        """The latest value of ``metric`` (one of :data:`METRICS`), or None before the first epoch."""
-        values = self[metric]
-        return values[-1] if values else None
-
-    def __getitem__(self, metric):
-        if metric not in METRICS:
-            raise ValueError(f"metric must be one of {', '.join(METRICS)}, got {metric!r}")
-        return getattr(self, metric)
-
-
-@dataclass
-class TrainingState:
-    """What callbacks see after each epoch, and the switch they flip to stop training."""
-
-    model: torch.nn.Module
-    optimizer: torch.optim.Optimizer
-    history: History
-    epoch: int = 0
-    epochs: int = 0
-    stop: bool = False
-    first_loss: float = None
-
-
 def fit(model, train_data, val_data=None, *, epochs, lr, optimizer="adam", batch_size=32,
         loss_fn=F.cross_entropy, weight_decay=0.0, scheduler=None, device=None, seed=0,
         callbacks=(), progress=True, live_plot=False, divergence_factor=10.0):
@@ -84,17 +37,15 @@ def fit(model, train_data, val_data=None, *, epochs, lr, optimizer="adam", batch
     loss_fn: ``(scores, labels) -> mean loss``. device: None picks :func:`get_device`.
     seed: seeds the shuffling and torch's random numbers (dropout, augmentation).
     callbacks: objects with ``on_epoch_end(state)`` (and optionally ``on_fit_start(state)``,
-    ``on_fit_end(state)``); see :mod:`cnncourse.callbacks`. live_plot: add a live chart of the
-    curves (:class:`cnncourse.callbacks.LivePlot`). progress: a tqdm bar over the epochs.
+    ``on_fit_end(state)``); see :mod:`cnncourse.training.callbacks`. live_plot: add a live chart of the
+    curves (:class:`cnncourse.training.callbacks.LivePlot`). progress: a tqdm bar over the epochs.
     Data-parallel: run under ``torchrun`` after ``torch.distributed.init_process_group``, and
     each process trains a ``DistributedDataParallel`` copy on its share of every global batch
-    of ``batch_size`` (see :mod:`cnncourse.distributed`); the history holds global numbers.
+    of ``batch_size`` (see :mod:`cnncourse.training.distributed`); the history holds global numbers.
     divergence_factor: training stops, with ``history.diverged`` and a ``stop_reason`` that says
     why, when a batch's loss is nan or infinite, or more than this factor times the first batch's
     loss (None: only nan or infinite).
     """
-    from .callbacks import LivePlot  # here, not at the top: callbacks import this module
-
     epochs = as_int(epochs, "epochs", minimum=1)
     batch_size = as_int(batch_size, "batch_size", minimum=1)
     seed = as_int(seed, "seed", minimum=0)
@@ -180,13 +131,6 @@ def _mean_over_processes(value, world):
         torch.distributed.all_reduce(value)
         value /= world
     return value.item()
-
-
-def process_rank_and_count():
-    """(rank, number of processes) of data-parallel training; (0, 1) without torch.distributed."""
-    if torch.distributed.is_available() and torch.distributed.is_initialized():
-        return torch.distributed.get_rank(), torch.distributed.get_world_size()
-    return 0, 1
 
 
 def _diverging(loss, first_loss, factor):

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .datasets import NUM_CLASSES, digit_arrays
-from .functional import (conv2d, conv2d_backward, cross_entropy, cross_entropy_backward,
+from ..data.handwritten_digits import NUM_CLASSES, digit_arrays
+from ..functional import (conv2d, conv2d_backward, cross_entropy, cross_entropy_backward,
                          max_pool2d, max_pool2d_backward, relu, relu_grad)
-from .optim import Adam
-from .validation import as_int
+from ..optim import Adam
+from ..validation import as_int
 
 PARAMETER_NAMES = ("conv_weight", "conv_bias", "linear_weight", "linear_bias")
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from cnncourse.models.residual_demo import deep_stack, train_plain_and_residual
+from cnncourse.demos.residual_race import deep_stack, train_plain_and_residual
 
 
 def test_twins_have_the_same_parameters():

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
-from .validation import as_int
+from ..validation import as_int
 
 SPLITS = ("train", "test")
 NUM_CLASSES = 10

@@ -16,7 +16,7 @@ from typing import ClassVar, Optional
 
 import torch
 
-from .validation import as_int
+from ..validation import as_int
 
 POOL_KINDS = ("max", "avg")
 KEYWORDS = ("conv", "maxpool", "avgpool")

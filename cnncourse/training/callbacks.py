@@ -10,9 +10,9 @@ from pathlib import Path
 
 import torch
 
-from .training import METRICS, process_rank_and_count
-from .validation import as_int
-from .widgets.history_chart import history_chart
+from ..plotting.history_chart import history_chart
+from ..validation import as_int
+from .history import METRICS, process_rank_and_count
 
 
 def _improved(value, best, monitor, min_delta):

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import kernels
-from .functional import avg_pool2d, corr2d, max_pool2d
-from .validation import as_array, as_int
+from .. import kernels
+from ..functional import avg_pool2d, corr2d, max_pool2d
+from ..validation import as_array, as_int
 
 POOLS = {"max": max_pool2d, "average": avg_pool2d}
 

@@ -34,7 +34,7 @@ class ReceptiveField:
 def receptive_fields(layers):
     """One :class:`ReceptiveField` for the input itself (size 1, jump 1, start 0), then one per layer.
 
-    layers: :class:`~cnncourse.layer_specs.Conv` and :class:`~cnncourse.layer_specs.Pool` specs.
+    layers: :class:`~cnncourse.shapes.layer_specs.Conv` and :class:`~cnncourse.shapes.layer_specs.Pool` specs.
     """
     size, jump, start = 1, 1, 0.0
     rows = [ReceptiveField("input", size, jump, start)]
