@@ -5,10 +5,10 @@ import pytest
 import torch
 from hypothesis import assume, given, settings, strategies as st
 
-from cnncourse.shapes.layer_specs import (EXAMPLES, Conv, LayerSpecError, Pool, format_layer, parse_network,
-                                   to_torch)
 from cnncourse.shapes import receptive_fields
-from cnncourse.shapes import conv2d_multiplications, network_table
+from cnncourse.shapes.layer_specs import (EXAMPLES, Conv, LayerSpecError, Pool, format_layer, parse_network,
+                                          to_torch)
+from cnncourse.shapes.network import conv2d_multiplications, network_table
 
 layer_specs = st.one_of(
     st.builds(Conv, st.integers(1, 4), st.integers(1, 4), st.integers(1, 3), st.integers(0, 2), st.integers(1, 3)),
