@@ -21,7 +21,7 @@ def test_two_processes_equal_one_process_with_the_same_global_batch(tmp_path):
     out = tmp_path / "run.pt"
     env = {**os.environ, "CNNCOURSE_DEVICE": "cpu", "OMP_NUM_THREADS": "1"}
     completed = subprocess.run(
-        [str(TORCHRUN), "--standalone", "--nproc_per_node=2", "-m", "cnncourse.distributed",
+        [str(TORCHRUN), "--standalone", "--nproc_per_node=2", "-m", "cnncourse.training.distributed",
          "--examples", "128", "--epochs", "2", "--batch-size", "32", "--out", str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-3000:]
@@ -35,7 +35,7 @@ def test_two_processes_equal_one_process_with_the_same_global_batch(tmp_path):
 
 
 def test_the_global_batch_must_split_evenly(monkeypatch):
-    monkeypatch.setattr("cnncourse.training.process_rank_and_count", lambda: (0, 2))
+    monkeypatch.setattr("cnncourse.training.loop.process_rank_and_count", lambda: (0, 2))
     data = torch.utils.data.TensorDataset(torch.zeros(4, 1, 28, 28), torch.zeros(4, dtype=torch.int64))
     with pytest.raises(ValueError, match="batch_size 3 must be divisible by the number of processes 2"):
         fit(torch.nn.Flatten(), data, epochs=1, lr=0.1, batch_size=3, progress=False)
