@@ -9,11 +9,14 @@ from .activations import (ACTIVATIONS, elu, elu_grad, gelu, gelu_grad, get_activ
                           tanh_grad)
 from .convolution import conv2d, conv2d_naive, convolve2d, corr2d
 from .convolution_backward import conv2d_backward
+from .dropout import dropout, dropout2d, dropout_backward
 from .losses import (cross_entropy, cross_entropy_backward, log_softmax, mse_loss,
                      mse_loss_backward)
+from .normalization import batch_norm, batch_norm_backward
 from .padding import conv_output_size, pad2d, same_padding
 from .pooling import (adaptive_avg_pool2d, avg_pool2d, avg_pool2d_backward, max_pool2d,
                       max_pool2d_backward)
+from .regularization import l1_penalty, l1_penalty_grad, l2_penalty, l2_penalty_grad
 from .transposed import conv_transpose2d, conv_transpose_output_size
 
 __all__ = [
@@ -30,4 +33,7 @@ __all__ = [
     # losses and backpropagation through convolution (chapter 5)
     "conv2d_backward", "mse_loss", "mse_loss_backward", "log_softmax", "cross_entropy",
     "cross_entropy_backward",
+    # regularization (chapter 6)
+    "dropout", "dropout2d", "dropout_backward", "batch_norm", "batch_norm_backward",
+    "l2_penalty", "l2_penalty_grad", "l1_penalty", "l1_penalty_grad",
 ]

@@ -1,0 +1,78 @@
+"""L2 and L1 penalties and their gradients (vs torch autograd), and what weight decay means for
+torch's optimizers: SGD's weight_decay is the L2 penalty's gradient and shrinks the weights by
+(1 - lr * lambda) each step; Adam's weight_decay is that same L2 gradient, which Adam then rescales,
+so it is not a shrink of the weights; AdamW shrinks them, decoupled from the gradient."""
+
+import numpy as np
+import pytest
+import torch
+
+from cnncourse.functional import l1_penalty, l1_penalty_grad, l2_penalty, l2_penalty_grad
+
+LR, DECAY, STEPS = 0.1, 0.05, 5
+
+
+def test_penalties_by_hand():
+    theta = [np.array([1.0, -2.0]), np.array([[0.0, 3.0]])]
+    assert l2_penalty(theta) == 14.0 and l1_penalty(theta) == 6.0
+    assert l2_penalty(np.array([3.0, 4.0])) == 25.0
+    np.testing.assert_array_equal(l1_penalty_grad(theta)[1], [[0.0, 1.0]])
+    np.testing.assert_array_equal(l2_penalty_grad(np.array([1.5])), [3.0])
+
+
+@pytest.mark.parametrize("penalty, grad, torch_penalty", [
+    (l2_penalty, l2_penalty_grad, lambda t: (t ** 2).sum()),
+    (l1_penalty, l1_penalty_grad, lambda t: t.abs().sum()),
+])
+def test_gradients_equal_torch_autograd(penalty, grad, torch_penalty):
+    rng = np.random.default_rng(0)
+    params = [rng.normal(size=(3, 4)), rng.normal(size=5), np.zeros(2)]
+    tensors = [torch.tensor(p, requires_grad=True) for p in params]
+    total = sum(torch_penalty(t) for t in tensors)
+    total.backward()
+    assert np.isclose(penalty(params), total.item(), atol=1e-9)
+    for ours, t in zip(grad(params), tensors):
+        np.testing.assert_allclose(ours, t.grad.numpy(), atol=1e-12)
+
+
+def test_bad_params_are_named():
+    with pytest.raises(ValueError, match="params must hold at least one array"):
+        l2_penalty([])
+    with pytest.raises(TypeError, match=r"params\[1\] must be an array of numbers"):
+        l1_penalty([np.ones(2), "w"])
+
+
+def train(optimizer_class, penalty=0.0, decoupled=0.0, **kwargs):
+    """A few steps of a tiny least-squares problem; penalty adds (penalty / 2) * ||w||^2 to the
+    loss; decoupled shrinks w by (1 - LR * decoupled) before each step by hand. Returns w."""
+    torch.manual_seed(0)
+    inputs, targets = torch.randn(16, 4, dtype=torch.float64), torch.randn(16, dtype=torch.float64)
+    w = torch.nn.Parameter(torch.randn(4, dtype=torch.float64) * 3)
+    optimizer = optimizer_class([w], lr=LR, **kwargs)
+    for _ in range(STEPS):
+        loss = ((inputs @ w - targets) ** 2).mean() + penalty / 2 * (w ** 2).sum()
+        optimizer.zero_grad()
+        loss.backward()
+        with torch.no_grad():
+            w.mul_(1 - LR * decoupled)
+        optimizer.step()
+    return w.detach().numpy()
+
+
+def test_sgd_weight_decay_is_the_l2_penalty_and_a_shrink():
+    with_decay = train(torch.optim.SGD, weight_decay=DECAY)
+    np.testing.assert_allclose(with_decay, train(torch.optim.SGD, penalty=DECAY), atol=1e-12)
+    np.testing.assert_allclose(with_decay, train(torch.optim.SGD, decoupled=DECAY), atol=1e-12)
+    assert np.abs(with_decay - train(torch.optim.SGD)).max() > 1e-3  # and it does change w
+
+
+def test_adam_weight_decay_is_an_l2_penalty_but_not_a_shrink():
+    with_decay = train(torch.optim.Adam, weight_decay=DECAY)
+    np.testing.assert_allclose(with_decay, train(torch.optim.Adam, penalty=DECAY), atol=1e-12)
+    assert np.abs(with_decay - train(torch.optim.Adam, decoupled=DECAY)).max() > 1e-3
+
+
+def test_adamw_is_adam_with_a_decoupled_shrink():
+    adamw = train(torch.optim.AdamW, weight_decay=DECAY)
+    np.testing.assert_allclose(adamw, train(torch.optim.Adam, decoupled=DECAY), atol=1e-12)
+    assert np.abs(adamw - train(torch.optim.Adam, weight_decay=DECAY)).max() > 1e-3
