@@ -3,8 +3,9 @@
 1. Installs the browser assets the pages load (MathJax, require.js, the ipywidgets
    embed script) with ``npm ci --prefix tools/book_assets`` when they are missing or
    older than package-lock.json. book/_ext/offline_assets.py copies them into the site.
-2. Runs ``jupyter-book build book/``, which executes the chapter notebooks (cached:
-   only changed notebooks run again) and writes book/_build/html, or DIR/_build/html.
+2. Runs ``jupyter-book build book/``, which renders the chapter notebooks with their stored
+   outputs and widget state (``make notebooks`` makes them; the tests check they are fresh)
+   and writes book/_build/html, or DIR/_build/html.
 """
 
 import argparse
@@ -47,7 +48,7 @@ def build(output=None, all_pages=False):
         command += ["--path-output", str(output)]
     if all_pages:
         command.append("--all")
-    print("build_book: building the book (runs changed notebooks, may take a minute) ...", flush=True)
+    print("build_book: building the book ...", flush=True)
     start = time.monotonic()
     status = subprocess.run(command, cwd=ROOT).returncode
     result = "done" if status == 0 else f"FAILED (exit status {status})"
