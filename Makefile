@@ -10,7 +10,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 .PHONY: help venv book test test-gpu lab student grade bench notebooks clean
 
 help:
-	@echo "make book      build the HTML book (executes the notebooks, cached) -> book/_build/html/index.html"
+	@echo "make book      build the HTML book from the executed notebooks -> book/_build/html/index.html"
 	@echo "make test      run every test: package, widgets, exercises, notebooks (nbval), book"
 	@echo "make lab       open JupyterLab on your own copies of the notebooks (student/)"
 	@echo "make student   generate learner notebooks (solutions removed) into student/"
