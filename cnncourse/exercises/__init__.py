@@ -1,11 +1,16 @@
 """Checks behind the auto-graded exercises: each raises :class:`ExerciseFailed` with a kind, precise hint.
 
-The test cells of a chapter's notebook call these; nbgrader grades a cell as passed when it runs
-without error. An exercise whose solution still raises ``NotImplementedError`` gets
-:class:`NotAttemptedYet`.
+The test cells of a chapter's notebook call these for instant feedback; an exercise whose solution
+still raises ``NotImplementedError`` gets :class:`NotAttemptedYet`. Each check is an
+:class:`~cnncourse.exercises.exercise.Exercise` (cases, a run step, a pure compare step);
+:data:`EXERCISES` maps a check's name to it, which is how the grader
+(:mod:`cnncourse.instructor.grade`) runs the learner's functions in a sandbox and compares the
+results in its own process.
 """
 
 from .feedback import ExerciseFailed, NotAttemptedYet
+from . import exercise as exercise_module
+from . import activations, architectures, convolution, padding, pooling, training
 from .convolution import check_conv_layer_params, check_corr2d, check_multichannel_conv
 from .padding import check_output_size, check_strided_conv, check_zero_pad
 from .pooling import check_global_avg_pool, check_max_pool, check_max_pool_backward
@@ -14,8 +19,12 @@ from .training import check_conv2d_grad_weight, check_cross_entropy, check_momen
 from .architectures import (check_residual_block, check_separable_block, check_separable_cost_ratio,
                             check_vgg_block_parameters)
 
+EXERCISES = {f"check_{exercise.name}": exercise for module in
+             (convolution, padding, pooling, activations, training, architectures)
+             for exercise in vars(module).values() if isinstance(exercise, exercise_module.Exercise)}
+
 __all__ = [
-    "ExerciseFailed", "NotAttemptedYet",
+    "ExerciseFailed", "NotAttemptedYet", "EXERCISES",
     # chapter 1
     "check_corr2d", "check_multichannel_conv", "check_conv_layer_params",
     # chapter 2

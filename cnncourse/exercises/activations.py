@@ -3,32 +3,25 @@
 import numpy as np
 
 from ..functional import relu, relu_grad, softmax, softmax_backward
-from .feedback import ExerciseFailed, call, compare_arrays
+from .exercise import Exercise
+from .feedback import ExerciseFailed, as_number_array, compare_arrays
 
-# Taken when this module is imported, so a solution that replaces them cannot fool the checks.
+# Taken when this module is imported, so a solution that replaces it cannot fool the checks.
 _isfinite = np.isfinite
-_array_equal = np.array_equal
 
 RELU_INPUT = np.array([[-3.0, -0.5, 0.0], [0.5, 3.0, 100.0]])
 SOFTMAX_INPUT = np.array([[1.0, 2.0, 3.0], [1000.0, 1001.0, 1002.0], [-1000.0, 0.0, 1000.0]])
 
 
-def _call_keeping_input(function, x, name, *more):
-    """Call the learner's function on a copy of x (and further arguments); fail if it edited x."""
-    given = x.copy()
-    got = call(function, given, *more, name=name)
-    if not _array_equal(given, x):
+def _check_kept_input(out, key, name):
+    if out[key] is not False:
         raise ExerciseFailed(f"{name} changed its input array x in place (e.g. x[x < 0] = 0 or "
                              "x -= ...). Leave x as it is and return a new array.")
-    return got
 
 
 def _check_finite(got, name):
     """Fail with the overflow hint when the result holds nan or inf."""
-    try:
-        values = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return  # compare_arrays explains a result that is not numbers
+    values = as_number_array(got, name)
     if values.size and not _isfinite(values).all():
         row = int(np.argwhere(~_isfinite(values))[0][0]) if values.ndim > 1 else 0
         raise ExerciseFailed(
@@ -39,86 +32,139 @@ def _check_finite(got, name):
         )
 
 
-def _random_inputs(seed, shape, scale):
-    rng = np.random.default_rng(seed)
+def _random_inputs(rng, shape, scale):
     x = rng.normal(size=shape) * scale
     x.flat[::5] = 0.0  # exact zeros, where ReLU has its kink
     return x
 
 
+def _relu_run(learner, case):
+    x, shape = case["x"], case["x"].shape
+    relu_out, relu_changed = learner.keeping_inputs(0, x, name=f"relu(x of shape {shape})")
+    grad_out, grad_changed = learner.keeping_inputs(1, x, name=f"relu_grad(x of shape {shape})")
+    return {"relu": relu_out, "relu_changed": relu_changed, "grad": grad_out, "grad_changed": grad_changed}
+
+
+def _relu_compare(case, out):
+    x = case["x"]
+    name = f"relu(x of shape {x.shape})"
+    _check_kept_input(out, "relu_changed", name)
+    compare_arrays(out["relu"], relu(x), name,
+                   wrong_answers=[(np.abs(x), "Negative inputs must become 0, not |x|."),
+                                  (np.minimum(x, 0), "That keeps the negative part: ReLU keeps max(x, 0).")])
+    name = f"relu_grad(x of shape {x.shape})"
+    _check_kept_input(out, "grad_changed", name)
+    compare_arrays(
+        out["grad"], relu_grad(x), name,
+        wrong_answers=[
+            (relu(x), "That is ReLU itself, not its derivative: the slope is 1 where x > 0 and "
+             "0 where x < 0."),
+            ((x >= 0).astype(float), "At x = 0 ReLU has a kink and no derivative; use 0 there, "
+             "as PyTorch does (x > 0, not x >= 0)."),
+            ((x < 0).astype(float), "The slope is 1 for positive inputs and 0 for negative "
+             "ones, not the other way round."),
+        ],
+    )
+
+
+RELU = Exercise(
+    "relu", ("relu", "relu_grad"),
+    public=lambda: [{"x": RELU_INPUT.copy()}],
+    hidden=lambda rng: [{"x": _random_inputs(rng, (4, 5), 3.0)}, {"x": _random_inputs(rng, (3, 2, 4), 1e3)}],
+    run=_relu_run, compare=_relu_compare,
+    success="relu and relu_grad are correct. Well done!",
+)
+
+
 def check_relu(student_relu, student_relu_grad, hidden=False):
     """Check ``relu(x)`` and ``relu_grad(x)`` (its derivative, 0 at x = 0 as in PyTorch) on arrays."""
-    inputs = ([_random_inputs(7, (4, 5), 3.0), _random_inputs(8, (3, 2, 4), 1e3)] if hidden
-              else [RELU_INPUT])
-    for x in inputs:
-        name = f"relu(x of shape {x.shape})"
-        compare_arrays(
-            _call_keeping_input(student_relu, x, name), relu(x), name,
-            wrong_answers=[(np.abs(x), "Negative inputs must become 0, not |x|."),
-                           (np.minimum(x, 0), "That keeps the negative part: ReLU keeps max(x, 0).")],
-        )
-        name = f"relu_grad(x of shape {x.shape})"
-        compare_arrays(
-            _call_keeping_input(student_relu_grad, x, name), relu_grad(x), name,
-            wrong_answers=[
-                (relu(x), "That is ReLU itself, not its derivative: the slope is 1 where x > 0 and "
-                 "0 where x < 0."),
-                ((x >= 0).astype(float), "At x = 0 ReLU has a kink and no derivative; use 0 there, "
-                 "as PyTorch does (x > 0, not x >= 0)."),
-                ((x < 0).astype(float), "The slope is 1 for positive inputs and 0 for negative "
-                 "ones, not the other way round."),
-            ],
-        )
-    return "relu and relu_grad are correct. Well done!"
+    return RELU.check(student_relu, student_relu_grad, hidden=hidden)
+
+
+def _softmax_run(learner, case):
+    y, changed = learner.keeping_inputs(0, case["x"], name=f"softmax(x of shape {case['x'].shape})")
+    return {"y": y, "changed": changed}
+
+
+def _softmax_compare(case, out):
+    x = case["x"]
+    name = f"softmax(x of shape {x.shape})"
+    _check_kept_input(out, "changed", name)
+    _check_finite(out["y"], name)
+    exps = np.exp(x - x.max(axis=1, keepdims=True))
+    compare_arrays(
+        out["y"], softmax(x, axis=1), name,
+        wrong_answers=[
+            (exps, "Each row must add up to 1: divide by its sum, exps.sum(axis=1, keepdims=True)."),
+            (np.exp(x - x.max()) / np.exp(x - x.max()).sum(), "Each row must add up to 1 on its "
+             "own: sum over axis=1 (keepdims=True), not over the whole array."),
+            (softmax(x, axis=0), "You normalised the columns: the softmax runs along each row "
+             "(axis=1)."),
+        ],
+        shape_hints={(x.shape[0],): "Return one probability per score, shape (N, K): divide by "
+                     "the row sums, don't return them.",
+                     (x.shape[0], 1): "Return one probability per score, shape (N, K)."},
+    )
+
+
+SOFTMAX = Exercise(
+    "softmax", ("softmax",),
+    public=lambda: [{"x": SOFTMAX_INPUT.copy()}],
+    hidden=lambda rng: [{"x": rng.normal(size=(5, 4)) * 500}, {"x": rng.normal(size=(2, 7)) - 800},
+                        {"x": rng.normal(size=(1, 1))}],
+    run=_softmax_run, compare=_softmax_compare,
+    success="softmax is correct, and stable. Well done!",
+)
 
 
 def check_softmax(student_softmax, hidden=False):
     """Check ``softmax(x)`` for x (N, K): each row turned into probabilities, even for huge scores."""
-    rng = np.random.default_rng(9)
-    inputs = ([rng.normal(size=(5, 4)) * 500, rng.normal(size=(2, 7)) - 800, rng.normal(size=(1, 1))]
-              if hidden else [SOFTMAX_INPUT])
-    for x in inputs:
-        name = f"softmax(x of shape {x.shape})"
-        got = _call_keeping_input(student_softmax, x, name)
-        _check_finite(got, name)
-        exps = np.exp(x - x.max(axis=1, keepdims=True))
-        compare_arrays(
-            got, softmax(x, axis=1), name,
-            wrong_answers=[
-                (exps, "Each row must add up to 1: divide by its sum, exps.sum(axis=1, keepdims=True)."),
-                (np.exp(x - x.max()) / np.exp(x - x.max()).sum(), "Each row must add up to 1 on its "
-                 "own: sum over axis=1 (keepdims=True), not over the whole array."),
-                (softmax(x, axis=0), "You normalised the columns: the softmax runs along each row "
-                 "(axis=1)."),
-            ],
-            shape_hints={(x.shape[0],): "Return one probability per score, shape (N, K): divide by "
-                         "the row sums, don't return them.",
-                         (x.shape[0], 1): "Return one probability per score, shape (N, K)."},
-        )
-    return "softmax is correct, and stable. Well done!"
+    return SOFTMAX.check(student_softmax, hidden=hidden)
+
+
+def _softmax_backward_cases(rng, shapes):
+    cases = []
+    for shape in shapes:
+        y = softmax(rng.normal(size=shape) * 2, axis=1)
+        cases.append({"grad_output": rng.normal(size=shape).round(2), "y": y})
+    return cases
+
+
+def _softmax_backward_name(case):
+    shape = case["y"].shape
+    return f"softmax_backward(grad_output of shape {shape}, y of shape {shape})"
+
+
+def _softmax_backward_compare(case, out):
+    grad_output, y = case["grad_output"], case["y"]
+    compare_arrays(
+        out["grad"], softmax_backward(grad_output, y, axis=1), _softmax_backward_name(case),
+        wrong_answers=[
+            (y * (1 - y) * grad_output, "That uses only the diagonal of the Jacobian, "
+             "dy_i/dx_i = y_i (1 - y_i). Every output depends on every input "
+             "(dy_i/dx_j = -y_i y_j), so add the sum: y * (g - sum(g * y, axis=1, keepdims=True))."),
+            (grad_output - np.sum(grad_output * y, axis=1, keepdims=True), "Almost: multiply by "
+             "y at the end, y * (g - sum(g * y))."),
+            (y * (grad_output - np.sum(grad_output * y)), "The sum runs over each row on its "
+             "own (axis=1, keepdims=True), not over the whole array."),
+            (grad_output, "Softmax changes the gradient on its way back: apply its Jacobian, "
+             "y * (g - sum(g * y, axis=1, keepdims=True))."),
+        ],
+    )
+
+
+SOFTMAX_BACKWARD = Exercise(
+    "softmax_backward", ("softmax_backward",),
+    public=lambda: _softmax_backward_cases(np.random.default_rng(2), [(2, 3)]),
+    hidden=lambda rng: _softmax_backward_cases(rng, [(int(rng.integers(2, 6)), int(rng.integers(3, 11))),
+                                                     (1, 2), (3, 10)]),
+    run=lambda learner, case: {"grad": learner(0, case["grad_output"], case["y"],
+                                               name=_softmax_backward_name(case))},
+    compare=_softmax_backward_compare,
+    success="softmax_backward is correct. Well done!",
+)
 
 
 def check_softmax_backward(student_backward, hidden=False):
     """Check ``softmax_backward(grad_output, y)``: y = softmax of each row of x (N, K) -> dLoss/dx."""
-    rng = np.random.default_rng(10 if hidden else 2)
-    shapes = [(4, 5), (1, 2), (3, 10)] if hidden else [(2, 3)]
-    for shape in shapes:
-        y = softmax(rng.normal(size=shape) * 2, axis=1)
-        grad_output = rng.normal(size=shape).round(2)
-        name = f"softmax_backward(grad_output of shape {shape}, y of shape {shape})"
-        got = call(student_backward, grad_output.copy(), y.copy(), name=name)
-        compare_arrays(
-            got, softmax_backward(grad_output, y, axis=1), name,
-            wrong_answers=[
-                (y * (1 - y) * grad_output, "That uses only the diagonal of the Jacobian, "
-                 "dy_i/dx_i = y_i (1 - y_i). Every output depends on every input "
-                 "(dy_i/dx_j = -y_i y_j), so add the sum: y * (g - sum(g * y, axis=1, keepdims=True))."),
-                (grad_output - np.sum(grad_output * y, axis=1, keepdims=True), "Almost: multiply by "
-                 "y at the end, y * (g - sum(g * y))."),
-                (y * (grad_output - np.sum(grad_output * y)), "The sum runs over each row on its "
-                 "own (axis=1, keepdims=True), not over the whole array."),
-                (grad_output, "Softmax changes the gradient on its way back: apply its Jacobian, "
-                 "y * (g - sum(g * y, axis=1, keepdims=True))."),
-            ],
-        )
-    return "softmax_backward is correct. Well done!"
+    return SOFTMAX_BACKWARD.check(student_backward, hidden=hidden)

@@ -1,89 +1,170 @@
-"""Checks for chapter 1's exercises: corr2d, a multi-channel multi-filter convolution, parameter counts."""
+"""Chapter 1's exercises: corr2d, a multi-channel multi-filter convolution, parameter counts."""
 
 import numpy as np
 
 from ..functional import conv2d, corr2d
 from ..shapes.parameters import conv2d_param_count
-from .feedback import ExerciseFailed, call, compare_arrays, compare_numbers
+from .exercise import Exercise
+from .feedback import compare_arrays, compare_numbers
 
 SEED_IMAGE = np.arange(1, 17, dtype=float).reshape(4, 4)
 SEED_KERNEL = np.array([[-1.0, 1.0], [0.0, 1.0]])
 
 
-def _random_cases(seed, shapes):
-    rng = np.random.default_rng(seed)
-    return [tuple(rng.integers(-5, 6, size=s).astype(float) for s in pair) for pair in shapes]
+def distinct_pair(rng, low, high):
+    """Two different ints in [low, high], e.g. the height and width of a rectangle that is not square."""
+    first, second = rng.choice(np.arange(low, high + 1), size=2, replace=False)
+    return int(first), int(second)
+
+
+def small_ints(rng, shape, low=-5, high=5):
+    return rng.integers(low, high + 1, size=shape).astype(float)
+
+
+# ----- corr2d(x, k)
+
+def _corr2d_hidden(rng):
+    cases = []
+    for _ in range(3):
+        h, w = distinct_pair(rng, 3, 8)
+        kh, kw = distinct_pair(rng, 1, min(h, w))
+        cases.append({"x": small_ints(rng, (h, w)), "k": small_ints(rng, (kh, kw))})
+    return cases
+
+
+def _corr2d_name(case):
+    return f"corr2d(x of shape {case['x'].shape}, k of shape {case['k'].shape})"
+
+
+def _corr2d_compare(case, out):
+    x, k = case["x"], case["k"]
+    (n_h, n_w), (k_h, k_w) = x.shape, k.shape
+    compare_arrays(
+        out["y"], corr2d(x, k), _corr2d_name(case),
+        wrong_answers=[(corr2d(x, k[::-1, ::-1]), "That is a convolution: the kernel was "
+                        "flipped. Slide k over x as it is (cross-correlation).")],
+        shape_hints={
+            (n_h - k_h, n_w - k_w): "One row and one column are missing: did you use "
+            "range(n - k) instead of range(n - k + 1)?",
+            (n_h, n_w): "That is the input's shape: without padding the output shrinks "
+            "to (n_h - k_h + 1, n_w - k_w + 1).",
+            (n_w - k_w + 1, n_h - k_h + 1): "Height and width are swapped.",
+        },
+    )
+
+
+CORR2D = Exercise(
+    "corr2d", ("corr2d",),
+    public=lambda: [{"x": SEED_IMAGE.copy(), "k": SEED_KERNEL.copy()}],
+    hidden=_corr2d_hidden,
+    run=lambda learner, case: {"y": learner(0, case["x"], case["k"], name=_corr2d_name(case))},
+    compare=_corr2d_compare,
+    success="corr2d is correct. Well done!",
+)
 
 
 def check_corr2d(student_corr2d, hidden=False):
     """Check a learner's ``corr2d(x, k)``: the slide's 4x4 example, or (hidden) random rectangles."""
-    cases = (_random_cases(1, [((5, 7), (2, 3)), ((6, 4), (3, 1)), ((3, 3), (3, 3))])
-             if hidden else [(SEED_IMAGE, SEED_KERNEL)])
-    for x, k in cases:
-        name = f"corr2d(x of shape {x.shape}, k of shape {k.shape})"
-        got = call(student_corr2d, x.copy(), k.copy(), name=name)
-        (n_h, n_w), (k_h, k_w) = x.shape, k.shape
-        compare_arrays(
-            got, corr2d(x, k), name,
-            wrong_answers=[(corr2d(x, k[::-1, ::-1]), "That is a convolution: the kernel was "
-                            "flipped. Slide k over x as it is (cross-correlation).")],
-            shape_hints={
-                (n_h - k_h, n_w - k_w): "One row and one column are missing: did you use "
-                "range(n - k) instead of range(n - k + 1)?",
-                (n_h, n_w): "That is the input's shape: without padding the output shrinks "
-                "to (n_h - k_h + 1, n_w - k_w + 1).",
-                (n_w - k_w + 1, n_h - k_h + 1): "Height and width are swapped.",
-            },
-        )
-    return "corr2d is correct. Well done!"
+    return CORR2D.check(student_corr2d, hidden=hidden)
+
+
+# ----- conv(x, weight, bias)
+
+def _conv_case(rng, c, h, w, o, kh, kw):
+    return {"x": small_ints(rng, (c, h, w), -3, 3), "weight": small_ints(rng, (o, c, kh, kw), -2, 2),
+            "bias": small_ints(rng, (o,), 1, 4)}
+
+
+def _conv_hidden(rng):
+    cases = []
+    for _ in range(3):
+        h, w = distinct_pair(rng, 4, 7)
+        kh, kw = distinct_pair(rng, 1, min(h, w))
+        c, o = (int(v) for v in rng.integers(1, 4, size=2))
+        cases.append(_conv_case(rng, c, h, w, o, kh, kw))
+    return cases
+
+
+def _conv_name(case):
+    return f"conv(x {case['x'].shape}, weight {case['weight'].shape}, bias {case['bias'].shape})"
+
+
+def _conv_compare(case, out):
+    x, weight, bias = case["x"], case["weight"], case["bias"]
+    (c, h, w), (o, _, kh, kw) = x.shape, weight.shape
+    expected = conv2d(x, weight, bias)
+    compare_arrays(
+        out["y"], expected, _conv_name(case),
+        wrong_answers=[
+            (expected - bias[:, None, None], "Everything but the bias matches: add each "
+             "filter's bias b[o] to its whole output map."),
+            (conv2d(x, weight[:, :, ::-1, ::-1].copy(), bias), "The kernels were flipped: "
+             "a CNN layer slides them unflipped (cross-correlation)."),
+        ],
+        shape_hints={
+            (o, c, h - kh + 1, w - kw + 1): "You kept one map per input channel: sum the channel "
+            "results, so each filter gives ONE map (a 2-D convolution summed over channels).",
+            (c, h - kh + 1, w - kw + 1): "One map per input channel: the output needs one "
+            "map per filter (weight.shape[0]), each summed over the input channels.",
+            (h - kh + 1, w - kw + 1): "Only one output map: loop over the filters too.",
+        },
+    )
+
+
+MULTICHANNEL_CONV = Exercise(
+    "multichannel_conv", ("conv",),
+    public=lambda: [_conv_case(np.random.default_rng(0), 3, 6, 6, 2, 3, 3)],
+    hidden=_conv_hidden,
+    run=lambda learner, case: {"y": learner(0, case["x"], case["weight"], case["bias"],
+                                            name=_conv_name(case))},
+    compare=_conv_compare,
+    success="Your multi-channel convolution is correct. Well done!",
+)
 
 
 def check_multichannel_conv(student_conv, hidden=False):
     """Check ``conv(x, weight, bias)``: x (C, H, W), weight (O, C, kH, kW), bias (O,) -> (O, H', W')."""
-    rng = np.random.default_rng(2 if hidden else 0)
-    shapes = [(3, 6, 5, 2, 3, 2), (1, 4, 4, 3, 2, 2), (2, 5, 5, 1, 5, 5)] if hidden else [(3, 6, 6, 2, 3, 3)]
-    for c, h, w, o, kh, kw in shapes:
-        x = rng.integers(-3, 4, size=(c, h, w)).astype(float)
-        weight = rng.integers(-2, 3, size=(o, c, kh, kw)).astype(float)
-        bias = rng.integers(1, 5, size=o).astype(float)
-        name = f"conv(x {x.shape}, weight {weight.shape}, bias {bias.shape})"
-        got = call(student_conv, x.copy(), weight.copy(), bias.copy(), name=name)
-        expected = conv2d(x, weight, bias)
-        per_channel = (o, c, h - kh + 1, w - kw + 1)
-        compare_arrays(
-            got, expected, name,
-            wrong_answers=[
-                (expected - bias[:, None, None], "Everything but the bias matches: add each "
-                 "filter's bias b[o] to its whole output map."),
-                (conv2d(x, weight[:, :, ::-1, ::-1].copy(), bias), "The kernels were flipped: "
-                 "a CNN layer slides them unflipped (cross-correlation)."),
-            ],
-            shape_hints={
-                per_channel: "You kept one map per input channel: sum the channel results, "
-                "so each filter gives ONE map (a 2-D convolution summed over channels).",
-                (c, h - kh + 1, w - kw + 1): "One map per input channel: the output needs one "
-                "map per filter (weight.shape[0]), each summed over the input channels.",
-                (h - kh + 1, w - kw + 1): "Only one output map: loop over the filters too.",
-            },
-        )
-    return "Your multi-channel convolution is correct. Well done!"
+    return MULTICHANNEL_CONV.check(student_conv, hidden=hidden)
+
+
+# ----- count(in_channels, out_channels, kernel_size)
+
+def _params_hidden(rng):
+    return [{"c_in": int(rng.integers(1, 513)), "c_out": int(rng.integers(2, 513)),
+             "k": int(rng.integers(2, 12))} for _ in range(4)]
+
+
+def _params_name(case):
+    return (f"count(in_channels={case['c_in']}, out_channels={case['c_out']}, "
+            f"kernel_size={case['k']})")
+
+
+def _params_compare(case, out):
+    c_in, c_out, k = case["c_in"], case["c_out"], case["k"]
+    compare_numbers(
+        out["n"], conv2d_param_count(c_in, c_out, k), _params_name(case),
+        wrong_answers=[
+            (c_in * k * k * c_out, "Only the weights are counted: each filter also has one bias."),
+            ((k * k + 1) * c_out, "A filter reaches through every input channel: it has "
+             "in_channels * k * k weights."),
+            (c_in * k * k + 1, "That is one filter: multiply by the number of filters (out_channels)."),
+            ((c_in * k + 1) * c_out, "A k x k kernel has k * k weights per channel, not k."),
+            (c_in * k * k * c_out + 1, "Each filter has its own bias: add out_channels biases, not one."),
+        ],
+    )
+
+
+CONV_LAYER_PARAMS = Exercise(
+    "conv_layer_params", ("count",),
+    public=lambda: [{"c_in": 3, "c_out": 2, "k": 3}, {"c_in": 1, "c_out": 256, "k": 3}],
+    hidden=_params_hidden,
+    run=lambda learner, case: {"n": learner(0, case["c_in"], case["c_out"], case["k"],
+                                            name=_params_name(case))},
+    compare=_params_compare,
+    success="Your parameter count is correct. Well done!",
+)
 
 
 def check_conv_layer_params(student_count, hidden=False):
     """Check ``count(in_channels, out_channels, kernel_size)`` (square kernels, with bias)."""
-    cases = [(3, 2, 3), (1, 256, 3)] if not hidden else [(96, 256, 5), (3, 96, 11), (64, 64, 1), (7, 5, 2)]
-    for c_in, c_out, k in cases:
-        name = f"count(in_channels={c_in}, out_channels={c_out}, kernel_size={k})"
-        got = call(student_count, c_in, c_out, k, name=name)
-        compare_numbers(
-            got, conv2d_param_count(c_in, c_out, k), name,
-            wrong_answers=[
-                (c_in * k * k * c_out, "Only the weights are counted: each filter also has one bias."),
-                ((k * k + 1) * c_out, "A filter reaches through every input channel: it has "
-                 "in_channels * k * k weights."),
-                (c_in * k * k + 1, "That is one filter: multiply by the number of filters (out_channels)."),
-                ((c_in * k + 1) * c_out, "A k x k kernel has k * k weights per channel, not k."),
-                (c_in * k * k * c_out + 1, "Each filter has its own bias: add out_channels biases, not one."),
-            ],
-        )
-    return "Your parameter count is correct. Well done!"
+    return CONV_LAYER_PARAMS.check(student_count, hidden=hidden)

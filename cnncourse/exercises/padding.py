@@ -1,18 +1,17 @@
-"""Checks for chapter 2's exercises: the output-size rule, zero padding, a strided padded convolution."""
+"""Chapter 2's exercises: the output-size rule, zero padding, a strided padded convolution."""
 
 import math
 
 import numpy as np
 
 from ..functional import conv2d, conv_output_size, pad2d
-from .feedback import ExerciseFailed, call, compare_arrays, compare_numbers
+from .convolution import distinct_pair, small_ints
+from .exercise import Exercise
+from .feedback import ExerciseFailed, compare_arrays, compare_numbers
 
-# (n, f, s, p): the slides' 7x7 cases and worked examples, one where the floor matters, then
-# (hidden) more where the floor, the padding and the stride each change the answer.
+# (n, f, s, p): the slides' 7x7 cases and worked examples, and one where the floor matters.
 OUTPUT_SIZE_CASES = [(7, 3, 1, 0), (7, 3, 2, 0), (7, 3, 1, 1), (7, 3, 2, 1), (25, 5, 2, 0), (11, 3, 2, 1),
                      (227, 11, 4, 0), (8, 3, 2, 0)]
-HIDDEN_OUTPUT_SIZE_CASES = [(10, 4, 3, 2), (5, 5, 1, 0), (32, 3, 1, 1), (28, 5, 3, 2), (6, 1, 4, 0), (9, 2, 2, 3)]
-
 # Common wrong versions of floor((n + 2p - f) / s) + 1, each with what it suggests.
 OUTPUT_SIZE_MISTAKES = [
     (lambda n, f, s, p: (n + 2 * p - f) // s,
@@ -31,49 +30,101 @@ OUTPUT_SIZE_MISTAKES = [
 ]
 
 
-def check_output_size(student_output_size, hidden=False):
-    """Check ``output_size(n, f, s, p)``: the side of the output of an f x f kernel, stride s, padding p.
+def _output_size_hidden(rng):
+    """Six cases where the floor, the padding and the stride each change the answer."""
+    rows = []
+    while len(rows) < 6:
+        n, f = int(rng.integers(4, 40)), int(rng.integers(1, 8))
+        s, p = int(rng.integers(2, 5)), int(rng.integers(1, 4))
+        if f <= n + 2 * p and (n + 2 * p - f) % s and (n + 2 * p, f, s, p) not in rows:
+            rows.append((n, f, s, p))
+    return [{"nfsp": np.array(rows, dtype=np.int64)}]
 
-    A hint is given only for a mistake that explains the answers to every case, not just one.
-    """
-    cases = HIDDEN_OUTPUT_SIZE_CASES if hidden else OUTPUT_SIZE_CASES
-    answers = {}
-    for n, f, s, p in cases:
-        name = f"output_size(n={n}, f={f}, s={s}, p={p})"
-        answers[n, f, s, p] = got = call(student_output_size, n, f, s, p, name=name)
-        if isinstance(got, float):
-            raise ExerciseFailed(f"{name} returned {got!r}, a float: a size is a whole number of kernel "
-                                 "positions. Round down with floor division `//`.")
-    for (n, f, s, p), got in answers.items():
-        explained = [(mistake(n, f, s, p), message) for mistake, message in OUTPUT_SIZE_MISTAKES
-                     if all(mistake(*case) == answer for case, answer in answers.items())]
-        compare_numbers(got, conv_output_size(n, f, s, p), f"output_size(n={n}, f={f}, s={s}, p={p})",
-                        wrong_answers=explained)
-    return "output_size is correct. Well done!"
+
+def _output_size_run(learner, case):
+    return {str(i): learner(0, *(int(v) for v in row), name=_output_size_name(row))
+            for i, row in enumerate(case["nfsp"])}
+
+
+def _output_size_name(row):
+    n, f, s, p = (int(v) for v in row)
+    return f"output_size(n={n}, f={f}, s={s}, p={p})"
+
+
+def _output_size_compare(case, out):
+    """A hint is given only for a mistake that explains the answers to every case, not just one."""
+    rows = [tuple(int(v) for v in row) for row in case["nfsp"]]
+    answers = {row: out[str(i)] for i, row in enumerate(rows)}
+    for row, got in answers.items():
+        if type(got) is float:
+            raise ExerciseFailed(f"{_output_size_name(row)} returned {got!r}, a float: a size is a whole "
+                                 "number of kernel positions. Round down with floor division `//`.")
+    for row, got in answers.items():
+        explained = [(mistake(*row), message) for mistake, message in OUTPUT_SIZE_MISTAKES
+                     if all(mistake(*other) == answer for other, answer in answers.items())]
+        compare_numbers(got, conv_output_size(*row), _output_size_name(row), wrong_answers=explained)
+
+
+OUTPUT_SIZE = Exercise(
+    "output_size", ("output_size",),
+    public=lambda: [{"nfsp": np.array(OUTPUT_SIZE_CASES, dtype=np.int64)}],
+    hidden=_output_size_hidden, run=_output_size_run, compare=_output_size_compare,
+    success="output_size is correct. Well done!",
+)
+
+
+def check_output_size(student_output_size, hidden=False):
+    """Check ``output_size(n, f, s, p)``: the side of the output of an f x f kernel, stride s, padding p."""
+    return OUTPUT_SIZE.check(student_output_size, hidden=hidden)
+
+
+def _zero_pad_public():
+    rng = np.random.default_rng(10)
+    return [{"x": small_ints(rng, shape, 1, 9), "p": p} for shape, p in [((3, 3), 1), ((4, 5), 2)]]
+
+
+def _zero_pad_hidden(rng):
+    cases = []
+    for p in (0, *(int(v) for v in rng.integers(1, 4, size=3))):
+        cases.append({"x": small_ints(rng, distinct_pair(rng, 1, 6), 1, 9), "p": p})
+    return cases
+
+
+def _zero_pad_name(case):
+    return f"zero_pad(x of shape {case['x'].shape}, p={case['p']})"
+
+
+def _zero_pad_run(learner, case):
+    padded, changed = learner.keeping_inputs(0, case["x"], case["p"], name=_zero_pad_name(case))
+    return {"y": padded, "changed": changed}
+
+
+def _zero_pad_compare(case, out):
+    x, p = case["x"], case["p"]
+    (h, w), name = x.shape, _zero_pad_name(case)
+    wrong = [
+        (pad2d(x, p, mode="replicate"), "The border repeats the edge pixels: padding adds zeros."),
+        (np.pad(x, ((0, 2 * p), (0, 2 * p))), "The image sits in the top-left corner: put p zeros "
+         "before it too, so that it starts at row p and column p."),
+        (np.pad(x, ((2 * p, 0), (2 * p, 0))), "The image sits in the bottom-right corner: p zeros "
+         "go on each side, so that it starts at row p and column p."),
+    ]
+    if p < min(h, w):
+        wrong.append((pad2d(x, p, mode="reflect"), "The border mirrors the image: padding adds zeros."))
+    compare_arrays(out["y"], pad2d(x, p), name, wrong_answers=wrong, shape_hints=_pad_shape_hints(h, w, p))
+    if out["changed"] is not False:
+        raise ExerciseFailed(f"{name} changed its input x: build a new array instead.")
+
+
+ZERO_PAD = Exercise(
+    "zero_pad", ("zero_pad",), public=_zero_pad_public, hidden=_zero_pad_hidden,
+    run=_zero_pad_run, compare=_zero_pad_compare, success="zero_pad is correct. Well done!",
+)
 
 
 def check_zero_pad(student_zero_pad, hidden=False):
     """Check ``zero_pad(x, p)``: x (H, W) with p zeros on every side -> (H + 2p, W + 2p)."""
-    rng = np.random.default_rng(11 if hidden else 10)
-    cases = [((3, 5), 2), ((4, 4), 0), ((2, 6), 3), ((1, 1), 1)] if hidden else [((3, 3), 1), ((4, 5), 2)]
-    for (h, w), p in cases:
-        x = rng.integers(1, 10, size=(h, w)).astype(float)
-        name = f"zero_pad(x of shape {x.shape}, p={p})"
-        given = x.copy()
-        got = call(student_zero_pad, given, p, name=name)
-        wrong = [
-            (pad2d(x, p, mode="replicate"), "The border repeats the edge pixels: padding adds zeros."),
-            (np.pad(x, ((0, 2 * p), (0, 2 * p))), "The image sits in the top-left corner: put p zeros "
-             "before it too, so that it starts at row p and column p."),
-            (np.pad(x, ((2 * p, 0), (2 * p, 0))), "The image sits in the bottom-right corner: p zeros "
-             "go on each side, so that it starts at row p and column p."),
-        ]
-        if p < min(h, w):
-            wrong.append((pad2d(x, p, mode="reflect"), "The border mirrors the image: padding adds zeros."))
-        compare_arrays(got, pad2d(x, p), name, wrong_answers=wrong, shape_hints=_pad_shape_hints(h, w, p))
-        if not np.array_equal(given, x):
-            raise ExerciseFailed(f"{name} changed its input x: build a new array instead.")
-    return "zero_pad is correct. Well done!"
+    return ZERO_PAD.check(student_zero_pad, hidden=hidden)
 
 
 def _pad_shape_hints(h, w, p):
@@ -89,26 +140,54 @@ def _pad_shape_hints(h, w, p):
     }
 
 
-def check_strided_conv(student_conv, hidden=False):
-    """Check ``conv(x, k, stride, padding)``: x (H, W), k (kH, kW), zero padding, cross-correlation.
+def _strided_case(rng, x_shape, k_shape, stride, padding):
+    return {"x": small_ints(rng, x_shape, -4, 4), "k": small_ints(rng, k_shape, -2, 2),
+            "stride": stride, "padding": padding}
 
-    The visible cases come in an order where each usual mistake fails first on a case that tells it apart.
-    """
-    rng = np.random.default_rng(21 if hidden else 20)
-    cases = ([((6, 9), (2, 3), 3, 1), ((9, 6), (3, 2), 2, 1), ((5, 7), (3, 1), 1, 2), ((4, 4), (5, 5), 2, 2)]
-             if hidden else [((7, 7), (3, 3), 1, 0), ((7, 7), (3, 3), 2, 1), ((8, 8), (3, 3), 2, 0)])
-    for x_shape, k_shape, stride, padding in cases:
-        x = rng.integers(-4, 5, size=x_shape).astype(float)
-        k = rng.integers(-2, 3, size=k_shape).astype(float)
-        name = f"conv(x of shape {x_shape}, k of shape {k_shape}, stride={stride}, padding={padding})"
-        got = call(student_conv, x.copy(), k.copy(), stride, padding, name=name)
-        one_side = _correlate(np.pad(x, ((0, 2 * padding), (0, 2 * padding))), k, stride, 0)
-        compare_arrays(got, _correlate(x, k, stride, padding), name, wrong_answers=[
-            (_correlate(x, k[::-1, ::-1], stride, padding), "The kernel was flipped: slide it as it is "
-             "(cross-correlation, as in a CNN layer)."),
-            (one_side, "The zeros all went on the bottom/right: pad p on every side."),
-        ], shape_hints=_conv_shape_hints(x_shape, k_shape, stride, padding))
-    return "Your strided, padded convolution is correct. Well done!"
+
+def _strided_public():
+    """The visible cases come in an order where each usual mistake fails first on a case that tells it apart."""
+    rng = np.random.default_rng(20)
+    return [_strided_case(rng, *spec) for spec in [((7, 7), (3, 3), 1, 0), ((7, 7), (3, 3), 2, 1),
+                                                   ((8, 8), (3, 3), 2, 0)]]
+
+
+def _strided_hidden(rng):
+    cases = []
+    for _ in range(4):
+        x_shape = distinct_pair(rng, 4, 9)
+        k_shape = distinct_pair(rng, 1, 4)
+        stride, padding = int(rng.integers(2, 4)), int(rng.integers(1, 3))
+        cases.append(_strided_case(rng, x_shape, k_shape, stride, padding))
+    return cases
+
+
+def _strided_name(case):
+    return (f"conv(x of shape {case['x'].shape}, k of shape {case['k'].shape}, stride={case['stride']}, "
+            f"padding={case['padding']})")
+
+
+def _strided_compare(case, out):
+    x, k, stride, padding = case["x"], case["k"], case["stride"], case["padding"]
+    one_side = _correlate(np.pad(x, ((0, 2 * padding), (0, 2 * padding))), k, stride, 0)
+    compare_arrays(out["y"], _correlate(x, k, stride, padding), _strided_name(case), wrong_answers=[
+        (_correlate(x, k[::-1, ::-1], stride, padding), "The kernel was flipped: slide it as it is "
+         "(cross-correlation, as in a CNN layer)."),
+        (one_side, "The zeros all went on the bottom/right: pad p on every side."),
+    ], shape_hints=_conv_shape_hints(x.shape, k.shape, stride, padding))
+
+
+STRIDED_CONV = Exercise(
+    "strided_conv", ("conv",), public=_strided_public, hidden=_strided_hidden,
+    run=lambda learner, case: {"y": learner(0, case["x"], case["k"], case["stride"], case["padding"],
+                                            name=_strided_name(case))},
+    compare=_strided_compare, success="Your strided, padded convolution is correct. Well done!",
+)
+
+
+def check_strided_conv(student_conv, hidden=False):
+    """Check ``conv(x, k, stride, padding)``: x (H, W), k (kH, kW), zero padding, cross-correlation."""
+    return STRIDED_CONV.check(student_conv, hidden=hidden)
 
 
 def _correlate(x, k, stride, padding):
