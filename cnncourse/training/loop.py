@@ -31,7 +31,9 @@ def fit(model, train_data, val_data=None, *, epochs, lr, optimizer="adam", batch
         callbacks=(), progress=True, live_plot=False, divergence_factor=10.0):
     """Train ``model`` in place and return its :class:`History`.
 
-    train_data, val_data: ``torch.utils.data.Dataset``s of (input, integer label) pairs.
+    train_data, val_data: ``torch.utils.data.Dataset``s of (input, integer label) pairs; a label
+    may also be a map of per-pixel labels (accuracy then counts pixels), or a float target (e.g. the
+    image itself for an autoencoder, with ``loss_fn=F.mse_loss``: accuracy is then recorded as nan).
     optimizer: 'sgd', 'momentum' (0.9), 'adam', or a function ``(parameters, lr) -> optimizer``.
     scheduler: None or a function ``optimizer -> torch.optim.lr_scheduler``, stepped once per epoch.
     loss_fn: ``(scores, labels) -> mean loss``. device: None picks :func:`get_device`.
@@ -117,7 +119,7 @@ def _train_one_epoch(model, loader, optimizer, loss_fn, device, state, divergenc
         loss.backward()
         optimizer.step()
         totals += torch.stack([loss.detach().double() * len(labels),
-                               (scores.argmax(dim=1) == labels).sum().double(),
+                               correct_count(scores, labels),
                                torch.tensor(float(len(labels)), dtype=torch.float64, device=device)])
     if world > 1:
         torch.distributed.all_reduce(totals)
@@ -168,7 +170,7 @@ def evaluate(model, data, loss_fn=F.cross_entropy, batch_size=256, device=None):
     total_loss, correct, seen = 0.0, 0, 0
     for scores, labels in _scores(model, data, batch_size, device):
         total_loss += loss_fn(scores, labels).item() * len(labels)
-        correct += (scores.argmax(dim=1) == labels).sum().item()
+        correct += correct_count(scores, labels).item()
         seen += len(labels)
     return {"loss": total_loss / seen, "accuracy": correct / seen}
 
@@ -177,6 +179,15 @@ def evaluate(model, data, loss_fn=F.cross_entropy, batch_size=256, device=None):
 def predict(model, data, batch_size=256, device=None):
     """The predicted class of every example of ``data`` (a dataset of (input, label)), a CPU tensor (N,)."""
     return torch.cat([scores.argmax(dim=1).cpu() for scores, _ in _scores(model, data, batch_size, device)])
+
+
+def correct_count(scores, labels):
+    """Examples classified right, a float64 tensor: argmax hits for labels (N,); for per-pixel labels
+    (N, H, W) each example counts its fraction of right pixels; nan for float targets (no classes)."""
+    if labels.is_floating_point():
+        return torch.tensor(math.nan, dtype=torch.float64, device=labels.device)
+    hits = (scores.argmax(dim=1) == labels).double()
+    return hits.reshape(len(labels), -1).mean(dim=1).sum()
 
 
 def _scores(model, data, batch_size, device):

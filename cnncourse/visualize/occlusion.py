@@ -1,0 +1,40 @@
+"""Occlusion sensitivity (Zeiler and Fergus, 2014): grey out a square patch, see how much the
+class probability drops, and slide the patch over the whole image."""
+
+import torch
+
+from ..validation import as_int
+from .hooks import check_input, check_target
+
+
+@torch.no_grad()
+def occlusion(model, x, target, patch=32, stride=16, fill=0.0, batch_size=32):
+    """Occlusion map (H, W) of class ``target`` for x (1, C, H, W).
+
+    A ``patch`` x ``patch`` square of value ``fill`` (0.0 is mid-grey for inputs centred at 0)
+    is placed at every ``stride``-th position; each pixel gets the mean drop of the target's
+    softmax probability over the positions that covered it (positive: hiding it hurt the class).
+    """
+    x = check_input(x)
+    _, _, h, w = x.shape
+    patch = as_int(patch, "patch", minimum=1)
+    stride = as_int(stride, "stride", minimum=1)
+    batch_size = as_int(batch_size, "batch_size", minimum=1)
+    if patch > min(h, w):
+        raise ValueError(f"patch ({patch}) must fit in the image ({h} x {w})")
+    model.eval()
+    base = model(x).softmax(dim=1)[0]
+    target = check_target(target, base.numel())
+    corners = [(top, left) for top in range(0, h - patch + 1, stride) for left in range(0, w - patch + 1, stride)]
+    drops = []
+    for start in range(0, len(corners), batch_size):
+        batch = x.repeat(len(corners[start:start + batch_size]), 1, 1, 1)
+        for i, (top, left) in enumerate(corners[start:start + batch_size]):
+            batch[i, :, top:top + patch, left:left + patch] = fill
+        drops.append(base[target] - model(batch).softmax(dim=1)[:, target])
+    drops = torch.cat(drops).cpu()
+    total, count = torch.zeros(h, w), torch.zeros(h, w)
+    for drop, (top, left) in zip(drops, corners):
+        total[top:top + patch, left:left + patch] += drop
+        count[top:top + patch, left:left + patch] += 1
+    return total / count.clamp(min=1)
