@@ -31,7 +31,8 @@ def environment_requirements():
     for entry in env["dependencies"]:
         items = entry["pip"] if isinstance(entry, dict) else [entry]
         for item in items:
-            if item.startswith("-e") or item in ("pip",) or item.startswith("python"):
+            # conda-only tools: Python itself, pip, and Node.js (npm builds the book's browser assets)
+            if item.startswith(("-e", "python", "nodejs")) or item in ("pip",):
                 continue
             found.update([split(item)])
     return found

@@ -16,6 +16,8 @@
   ];
   var paths = {};
   bundled.forEach(function (name) { paths[name] = here + "embed-amd"; });
+  // anywidget's own AMD module, for a page that mixes anywidgets with other widgets
+  paths.anywidget = here + "anywidget";
   requirejs.config({ paths: paths });
 
   // Widgets typeset the math in their labels with MathJax 2's call, MathJax.Hub.Queue,

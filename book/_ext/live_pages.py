@@ -1,0 +1,108 @@
+"""Light pages whose widgets live without a kernel.
+
+- A page whose widgets are all anywidgets (their view is JavaScript carried in the saved
+  widget state) loads ``live_widgets.js`` (a few KB) to render them, instead of require.js and
+  the 3.6 MB ipywidgets embed script. A page with any other widget keeps the embed script.
+- Thebe is off, yet sphinx-thebe adds its script and an inline ``const THEBE_JS_URL`` to every
+  page (twice, which is a SyntaxError): both are left out.
+- The theme's icon script (fontawesome.js, 1.5 MB) replaces every ``<i class="fa-...">`` with an
+  ``<svg>``, widget icons included, which breaks the widgets that keep a handle on their ``<i>``.
+  The few icons the theme's pages use are written into the pages as inline SVG instead, taken
+  from that same script, and the script is neither loaded nor shipped.
+"""
+
+import json
+import re
+from pathlib import Path
+
+from sphinx.errors import ExtensionError
+
+HERE = Path(__file__).resolve().parent
+LIVE_SCRIPT = "vendor/cnncourse/live-widgets.js"  # under _static/; offline_assets copies both
+STYLESHEET = "vendor/cnncourse/book.css"
+STATE = re.compile(r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.S)
+# models that need no embed script: anywidgets and the layout and style models every widget has
+LIVE_MODULES = {"anywidget"}
+BASE_MODELS = {("@jupyter-widgets/base", "LayoutModel"), ("@jupyter-widgets/base", "StyleModel")}
+
+ICON_SCRIPT = re.compile(r'<(?:script[^>]*src|link[^>]*href)="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*>'
+                         r'(?:</script>)?\s*')
+ICON = re.compile(r'<i class="([^"]*\bfa-[^"]*)"([^>]*)>\s*</i>')
+STYLES = {"fa-solid": "fas", "fas": "fas", "fa-regular": "far", "far": "far", "fa-brands": "fab", "fab": "fab"}
+# icon name -> [width, height, aliases, unicode, path] in fontawesome.js; a pack ends with d("fas",p)
+ICON_ENTRY = re.compile(r'(?:"([a-z0-9-]+)"|([a-z0-9]+)):\[(\d+),(\d+),\[([^\]]*)\],"[0-9a-f]*","([^"]+)"\]')
+PACK = re.compile(r'var p=\{(.*?)\};.*?d\("(fa[srb])",p\)', re.S)
+
+
+def all_live(models):
+    """True when every saved widget model is an anywidget or a base layout/style model."""
+    return all(m["model_module"] in LIVE_MODULES or (m["model_module"], m["model_name"]) in BASE_MODELS
+               for m in models.values())
+
+
+def page_scripts(app, pagename, templatename, context, doctree):
+    """Leave Thebe out of every page; swap the embed script for the live one where it can."""
+    scripts = context.get("script_files")
+    if scripts is None:
+        return
+    # the theme's mode when the reader has chosen none (an empty one is logged as an error)
+    context["default_mode"] = context.get("default_mode") or "auto"
+    scripts[:] = [s for s in scripts if not (str(s.filename or "").endswith("sphinx-thebe.js")
+                                             or "THEBE_JS_URL" in s.attributes.get("body", ""))]
+    match = STATE.search(context.get("body", ""))
+    if match and all_live(json.loads(match.group(1))["state"]):
+        embed = set(app.config.nb_ipywidgets_js)
+        scripts[:] = [s for s in scripts if s.filename not in embed]
+        app.add_js_file(LIVE_SCRIPT)
+    context["css_files"][:] = [c for c in context["css_files"] if not str(c.filename).endswith("sphinx-thebe.css")]
+
+
+def icon_paths(script):
+    """{(style, name): svg} for every icon in the theme's fontawesome.js (names and aliases)."""
+    icons = {}
+    for body, style in PACK.findall(script):
+        for quoted, bare, width, height, aliases, path in ICON_ENTRY.findall(body):
+            svg = (f'<svg class="svg-inline--fa" aria-hidden="true" viewBox="0 0 {width} {height}">'
+                   f'<path fill="currentColor" d="{path}"/></svg>')
+            for name in [quoted or bare, *re.findall(r'"([a-z0-9-]+)"', aliases)]:
+                icons.setdefault((style, name), svg)
+    return icons
+
+
+def inline_icons(app, exception):
+    """Write the pages' icons as inline SVG and drop fontawesome.js from the site."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.builder.outdir)
+    script = outdir / "_static" / "scripts" / "fontawesome.js"
+    icons = icon_paths(script.read_text(encoding="utf-8")) if script.exists() else {}
+    if script.exists() and not icons:
+        raise ExtensionError(f"live_pages: found no icons in {script}: has the theme's icon script changed?")
+
+    def replace(match):
+        classes = match.group(1).split()
+        style = next((STYLES[c] for c in classes if c in STYLES), "fas")
+        names = [c[3:] for c in classes if c.startswith("fa-") and c not in STYLES]
+        svg = next((icons[style, name] for name in names if (style, name) in icons), None)
+        if svg is None:
+            raise ExtensionError(f"live_pages: no icon for <i class='{match.group(1)}'>")
+        kept = " ".join(c for c in classes if c not in STYLES)
+        return svg.replace('class="svg-inline--fa"', f'class="svg-inline--fa {kept}"{match.group(2)}')
+
+    for page in outdir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        if "fa-" not in html and "fontawesome.js" not in html:
+            continue
+        new = ICON.sub(replace, ICON_SCRIPT.sub("", html))
+        if new != html:
+            page.write_text(new, encoding="utf-8")
+    for leftover in (script, script.with_name("fontawesome.js.map"), script.with_name("fontawesome.js.LICENSE.txt")):
+        leftover.unlink(missing_ok=True)
+
+
+def setup(app):
+    # after myst-nb has added a page's widget scripts (priority 500)
+    app.connect("html-page-context", page_scripts, priority=900)
+    app.connect("build-finished", inline_icons)
+    app.add_css_file(STYLESHEET)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
