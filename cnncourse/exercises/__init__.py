@@ -10,17 +10,18 @@ results in its own process.
 
 from .feedback import ExerciseFailed, NotAttemptedYet
 from . import exercise as exercise_module
-from . import activations, architectures, convolution, padding, pooling, training
+from . import activations, architectures, convolution, padding, pooling, regularization, training
 from .convolution import check_conv_layer_params, check_corr2d, check_multichannel_conv
 from .padding import check_output_size, check_strided_conv, check_zero_pad
 from .pooling import check_global_avg_pool, check_max_pool, check_max_pool_backward
 from .activations import check_relu, check_softmax, check_softmax_backward
 from .training import check_conv2d_grad_weight, check_cross_entropy, check_momentum_step
+from .regularization import check_batch_norm_train, check_dropout, check_pad_and_crop
 from .architectures import (check_residual_block, check_separable_block, check_separable_cost_ratio,
                             check_vgg_block_parameters)
 
 EXERCISES = {f"check_{exercise.name}": exercise for module in
-             (convolution, padding, pooling, activations, training, architectures)
+             (convolution, padding, pooling, activations, training, regularization, architectures)
              for exercise in vars(module).values() if isinstance(exercise, exercise_module.Exercise)}
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "check_relu", "check_softmax", "check_softmax_backward",
     # chapter 5
     "check_cross_entropy", "check_conv2d_grad_weight", "check_momentum_step",
+    # chapter 6
+    "check_dropout", "check_batch_norm_train", "check_pad_and_crop",
     # chapter 7
     "check_residual_block", "check_vgg_block_parameters", "check_separable_block", "check_separable_cost_ratio",
 ]
