@@ -131,6 +131,8 @@ def to_plain(value):
         value = value.detach().cpu().numpy()
     if isinstance(value, _ndarray):
         array = _array(value, copy=True, subok=False)
+        if array.dtype.kind == "f" and array.dtype.itemsize > 8:
+            array = array.astype(float)
         return array if array.dtype.kind in "biuf" else Other(f"array of {array.dtype}")
     if type(value) in (list, tuple):
         try:
