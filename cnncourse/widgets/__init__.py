@@ -3,8 +3,11 @@
 from .activation_explorer import ActivationExplorer, ActivationView, explore_activations
 from .architecture_explorer import ArchitectureExplorer, compare_models, explore_architecture
 from .arithmetic_animator import ConvArithmetic, ConvArithmeticAnimator, conv_arithmetic
+from .augmentation_explorer import AugmentationExplorer, explore_augmentation
 from .gradient_flow_explorer import GradientFlowExplorer, GradientFlowView, explore_gradient_flow
 from .kernel_explorer import KernelExplorer, KernelView, explore_kernel
+from .normalization_explorer import NormalizationExplorer, explore_normalization
+from .overfitting_explorer import OverfittingExplorer, explore_overfitting
 from .pooling_explorer import PoolingExplorer, PoolingView, explore_pooling
 from .shape_calculator import ShapeCalculator, ShapeReport, calculate_shapes
 from .training_explorer import TrainingExplorer, describe_run, train_run
@@ -18,5 +21,7 @@ __all__ = [
     "ActivationExplorer", "ActivationView", "explore_activations",                 # chapter 4
     "GradientFlowExplorer", "GradientFlowView", "explore_gradient_flow",
     "TrainingExplorer", "train_run", "describe_run",                               # chapter 5
+    "AugmentationExplorer", "explore_augmentation", "NormalizationExplorer",       # chapter 6
+    "explore_normalization", "OverfittingExplorer", "explore_overfitting",
     "ArchitectureExplorer", "explore_architecture", "compare_models",              # chapter 7
 ]
