@@ -28,13 +28,16 @@ OPTIMIZERS = {
 }
 def fit(model, train_data, val_data=None, *, epochs, lr, optimizer="adam", batch_size=32,
         loss_fn=F.cross_entropy, weight_decay=0.0, scheduler=None, device=None, seed=0,
-        callbacks=(), progress=True, live_plot=False, divergence_factor=10.0):
+        callbacks=(), progress=True, live_plot=False, divergence_factor=10.0, parameters=None):
     """Train ``model`` in place and return its :class:`History`.
 
     train_data, val_data: ``torch.utils.data.Dataset``s of (input, integer label) pairs; a label
     may also be a map of per-pixel labels (accuracy then counts pixels), or a float target (e.g. the
     image itself for an autoencoder, with ``loss_fn=F.mse_loss``: accuracy is then recorded as nan).
     optimizer: 'sgd', 'momentum' (0.9), 'adam', or a function ``(parameters, lr) -> optimizer``.
+    parameters: what the optimizer updates: None for ``model.parameters()``, or parameter groups
+    (dicts ``{"params": [...], "lr": ...}``, each group's lr overriding ``lr``; see
+    :func:`cnncourse.transfer.parameter_groups`).
     scheduler: None or a function ``optimizer -> torch.optim.lr_scheduler``, stepped once per epoch.
     loss_fn: ``(scores, labels) -> mean loss``. device: None picks :func:`get_device`.
     seed: seeds the shuffling and torch's random numbers (dropout, augmentation).
@@ -66,7 +69,7 @@ def fit(model, train_data, val_data=None, *, epochs, lr, optimizer="adam", batch
     sampler = torch.utils.data.DistributedSampler(train_data, num_replicas=world, rank=rank, shuffle=True, seed=seed)
     loader = torch.utils.data.DataLoader(train_data, batch_size=batch_size // world, sampler=sampler)
     trained = model if world == 1 else torch.nn.parallel.DistributedDataParallel(model)
-    opt = make_optimizer(optimizer, model.parameters(), lr, weight_decay)
+    opt = make_optimizer(optimizer, model.parameters() if parameters is None else parameters, lr, weight_decay)
     schedule = scheduler(opt) if scheduler is not None else None
     state = TrainingState(model, opt, History(), epochs=epochs)
     callbacks = list(callbacks) + ([LivePlot()] if live_plot else [])
