@@ -7,6 +7,7 @@ from cnncourse import data, kernels
 from cnncourse.functional import convolve2d, corr2d
 from cnncourse.widgets import KernelExplorer, explore_kernel
 from cnncourse.widgets.kernel_explorer import dot_product_html
+from cnncourse.widgets.live import unpack
 
 
 def test_explore_kernel_explains_one_output_pixel():
@@ -54,75 +55,90 @@ def explorer():
     return KernelExplorer(photo="camera", kernel="sobel_left", image_size=64)
 
 
+def carried(name, size=64):
+    """The photo as the widget carries it to the browser: grey levels rounded to k / 255."""
+    return np.round(data.load_image(name, grey=True, size=size) * 255) / 255
+
+
 def test_widget_shows_the_chosen_photo_and_kernel(explorer):
-    image = data.load_image("camera", grey=True, size=64)
+    image = carried("camera")
     np.testing.assert_allclose(explorer.view.output, corr2d(image, kernels.get("sobel_left")))
     for name in ["gaussian_7x7", "emboss", "log_5x5"]:
-        explorer.kernel.value = name
+        explorer.kernel = name
         np.testing.assert_allclose(explorer.view.output, corr2d(image, kernels.get(name)))
         np.testing.assert_array_equal(explorer.kernel_values(), kernels.get(name))
-        assert len(explorer.grid.children) == kernels.get(name).size
-    explorer.photo.value = "coins"
-    np.testing.assert_allclose(explorer.view.image, data.load_image("coins", grey=True, size=64))
-    assert bytes(explorer.input_image.value)[:4] == bytes(explorer.output_image.value)[:4] == b"\x89PNG"
-    assert "coins" not in explorer.caption.value and "log_5x5" in explorer.caption.value
+    explorer.photo = "coins"
+    np.testing.assert_array_equal(explorer.view.image, carried("coins"))
+    np.testing.assert_array_equal(unpack(explorer.photos["coins"]), carried("coins") * 255)
+    assert set(explorer.photos) == set(data.PHOTOS) and set(explorer.kernels) == set(kernels.names())
 
 
 def test_widget_pixel_sliders_pick_the_patch(explorer):
-    explorer.row.value, explorer.col.value = 10, 20
+    explorer.row, explorer.col = 10, 20
     view = explorer.view
     np.testing.assert_array_equal(view.patch, view.image[10:13, 20:23])
     assert view.total == pytest.approx(view.output[10, 20])
-    assert f"output[10, 20]" in explorer.dot_product.value
-    assert explorer.row.max == 61
-    explorer.kernel.value = "gaussian_7x7"  # bigger kernel: smaller output, sliders follow
-    assert explorer.row.max == 57 and explorer.view.output.shape == (58, 58)
-    explorer.row.value = 57
+    explorer.row = 61
+    explorer.kernel = "gaussian_7x7"  # bigger kernel: smaller output, the pixel moves inside it
+    assert explorer.row == 57 and explorer.view.output.shape == (58, 58)
     np.testing.assert_array_equal(explorer.view.patch, explorer.view.image[57:64, 20:27])
 
 
 def test_widget_toggles_convolution(explorer):
-    explorer.mode.value = "convolution"
+    explorer.mode = "convolution"
     np.testing.assert_allclose(explorer.view.output, convolve2d(explorer.view.image, kernels.get("sobel_left")))
     # For Sobel-left, convolution = correlation with Sobel-right: the sign flips.
-    explorer.mode.value = "cross-correlation"
+    explorer.mode = "cross-correlation"
     flipped = corr2d(explorer.view.image, kernels.get("sobel_right"))
     np.testing.assert_allclose(explorer.view.output, -flipped)
 
 
-def test_editing_a_box_makes_a_custom_kernel(explorer):
-    explorer.grid.children[4].value = 10.0  # centre of the 3x3 Sobel
-    assert explorer.kernel.value == "custom"
+def test_editing_a_weight_makes_a_custom_kernel(explorer):
+    edited = list(explorer.weights)
+    edited[4] = 10.0  # centre of the 3x3 Sobel
+    explorer.weights = edited
+    assert explorer.kernel == "custom"
     expected = kernels.get("sobel_left"); expected[1, 1] = 10.0
     np.testing.assert_array_equal(explorer.view.kernel, expected)
     np.testing.assert_allclose(explorer.view.output, corr2d(explorer.view.image, expected))
-    assert "your own kernel" in explorer.caption.value
 
 
 def test_custom_size_gives_an_editable_5x5_identity(explorer):
-    explorer.size.value = 5
-    assert explorer.kernel.value == "custom" and explorer.view.kernel.shape == (5, 5)
+    explorer.size = 5
+    assert explorer.kernel == "custom" and explorer.view.kernel.shape == (5, 5)
     np.testing.assert_allclose(explorer.view.output, explorer.view.image[2:-2, 2:-2])
-    explorer.grid.children[0].value = 1.0
+    explorer.weights = [1.0] + explorer.weights[1:]
     assert explorer.view.kernel[0, 0] == 1.0 and explorer.view.kernel[2, 2] == 1.0
-    explorer.size.value = 3
+    explorer.size = 3
     assert explorer.view.kernel.shape == (3, 3)
+    explorer.kernel = "emboss"
+    explorer.kernel = "custom"  # chosen from the list: a fresh identity
+    np.testing.assert_array_equal(explorer.view.kernel, np.pad([[1.0]], 1))
 
 
 def test_every_control_value_renders(explorer):
-    for name in explorer.kernel.options:
-        explorer.kernel.value = name
-        for mode in explorer.mode.options:
-            explorer.mode.value = mode
-            explorer.row.value, explorer.col.value = explorer.row.max, explorer.col.max
+    for name in kernels.names() + ["custom"]:
+        explorer.kernel = name
+        for mode in ("cross-correlation", "convolution"):
+            explorer.mode = mode
+            explorer.row, explorer.col = 63, 63  # past the end: clamped to the last pixel
             assert explorer.view.total == pytest.approx(explorer.view.output[-1, -1])
 
 
-def test_widget_assembles_and_rejects_bad_settings():
-    assert KernelExplorer(image_size=32).widget().children
+def test_widget_state_stays_small_and_rejects_bad_settings():
+    explorer = KernelExplorer()
+    state = explorer.get_state()
+    size = sum(len(p["data"]) for p in state["photos"].values()) + len(state["_esm"])
+    assert size < 300_000, f"{size} bytes of widget state"
     with pytest.raises(ValueError, match="image_size must be >= 8"):
         KernelExplorer(image_size=4)
+    with pytest.raises(ValueError, match="image_size must be <= 256"):
+        KernelExplorer(image_size=512)
     with pytest.raises(ValueError, match="unknown photo name 'eagle'"):
         KernelExplorer(photo="eagle")
     with pytest.raises(ValueError, match="unknown kernel name 'blurry'"):
         KernelExplorer(kernel="blurry")
+    for trait, value, words in [("mode", "conv", "mode must be one of"), ("size", 4, "size must be 3 or 5"),
+                                ("weights", [1.0, 2.0], "weights must hold k\\*k numbers")]:
+        with pytest.raises(ValueError, match=words):
+            setattr(explorer, trait, value)

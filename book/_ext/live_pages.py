@@ -20,7 +20,7 @@ from sphinx.errors import ExtensionError
 HERE = Path(__file__).resolve().parent
 LIVE_SCRIPT = "vendor/cnncourse/live-widgets.js"  # under _static/; offline_assets copies both
 STYLESHEET = "vendor/cnncourse/book.css"
-STATE = re.compile(r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.S)
+STATE_TYPE = "application/vnd.jupyter.widget-state+json"
 # models that need no embed script: anywidgets and the layout and style models every widget has
 LIVE_MODULES = {"anywidget"}
 BASE_MODELS = {("@jupyter-widgets/base", "LayoutModel"), ("@jupyter-widgets/base", "StyleModel")}
@@ -49,10 +49,11 @@ def page_scripts(app, pagename, templatename, context, doctree):
     context["default_mode"] = context.get("default_mode") or "auto"
     scripts[:] = [s for s in scripts if not (str(s.filename or "").endswith("sphinx-thebe.js")
                                              or "THEBE_JS_URL" in s.attributes.get("body", ""))]
-    match = STATE.search(context.get("body", ""))
-    if match and all_live(json.loads(match.group(1))["state"]):
+    # myst-nb adds the page's saved widget state as an inline script
+    states = [s.attributes["body"] for s in scripts if s.attributes.get("type") == STATE_TYPE]
+    if states and all_live(json.loads(states[0])["state"]):
         embed = set(app.config.nb_ipywidgets_js)
-        scripts[:] = [s for s in scripts if s.filename not in embed]
+        scripts[:] = [s for s in scripts if not str(s.filename or "").endswith(tuple(embed))]
         app.add_js_file(LIVE_SCRIPT)
     context["css_files"][:] = [c for c in context["css_files"] if not str(c.filename).endswith("sphinx-thebe.css")]
 

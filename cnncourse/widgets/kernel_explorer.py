@@ -1,17 +1,20 @@
 """Kernel explorer: slide a kernel over a photo and look inside one output pixel's dot product.
 
-``explore_kernel`` is the pure part (arrays in, arrays out); ``KernelExplorer`` wires it to controls.
+``explore_kernel`` is the pure part (arrays in, arrays out) and the reference for the widget's
+JavaScript (js/kernel_explorer.js), which computes the same in the browser: ``KernelExplorer``
+carries the photos (downscaled, uint8) and the named kernels, and the page redraws with no kernel.
 """
 
 from dataclasses import dataclass
 
-import ipywidgets as w
+import anywidget
 import numpy as np
+import traitlets
 
 from .. import data, kernels
 from ..functional import corr2d
 from ..validation import as_array, as_int
-from .images import outline, png_bytes, to_rgb, to_unit_range
+from .live import esm, pack
 
 MODES = ("cross-correlation", "convolution")
 CUSTOM = "custom"
@@ -67,117 +70,128 @@ def dot_product_html(view):
     )
 
 
-class KernelExplorer:
+class KernelExplorer(anywidget.AnyWidget):
     """Pick a photo and a kernel (or type one), see input, kernel and output, and one pixel's sum.
 
-    The controls are attributes (``photo``, ``kernel``, ``size``, ``grid``, ``mode``, ``row``,
-    ``col``); setting their ``value`` updates ``view`` (a :class:`KernelView`) and the pictures.
+    The controls are traits: ``photo``, ``kernel`` (a name from :func:`cnncourse.kernels.names`
+    or "custom"), ``size`` (3 or 5: the side of a fresh custom kernel), ``mode``, ``row``,
+    ``col`` and ``weights`` (the kernel in use, row by row). Setting them follows the rules the
+    browser follows: a named kernel fills ``weights``; "custom" or a new ``size`` starts from the
+    identity; weights that differ from the named kernel make it "custom"; ``row`` and ``col``
+    stay inside the output. ``view`` is what is shown, from :func:`explore_kernel`.
     """
 
-    def __init__(self, photo="camera", kernel="sobel_left", image_size=256):
-        self.image_size = as_int(image_size, "image_size", minimum=8)
-        data.check_photo_name(photo)
-        if kernel != CUSTOM:
-            kernels.describe(kernel)  # a clear error for an unknown kernel name
-        self.photo = w.Dropdown(options=data.PHOTOS, value=photo, description="photo")
-        self.kernel = w.Dropdown(options=kernels.names() + [CUSTOM], value=kernel, description="kernel")
-        self.size = w.ToggleButtons(options=[3, 5], value=3, description="custom size",
-                                    style={"button_width": "40px"})
-        self.mode = w.ToggleButtons(options=MODES, value=MODES[0], description="operation")
-        self.row = w.IntSlider(description="output row", continuous_update=False)
-        self.col = w.IntSlider(description="output col", continuous_update=False)
-        self.grid = w.GridBox(layout=w.Layout(grid_gap="2px"))
-        self.input_image, self.output_image = w.Image(format="png"), w.Image(format="png")
-        self.caption = w.HTML()
-        self.dot_product = w.HTML()
-        self._image = None
-        self._updating = False
-        self._editing = False
-        self.photo.observe(self._on_photo, "value")
-        self.kernel.observe(self._on_kernel, "value")
-        self.size.observe(self._on_size, "value")
-        for control in (self.mode, self.row, self.col):
-            control.observe(lambda change: self.update(), "value")
-        self._on_photo()
-        self._on_kernel()
+    _esm = esm("kernel_explorer")
+    photo = traitlets.Unicode("camera").tag(sync=True)
+    kernel = traitlets.Unicode("sobel_left").tag(sync=True)
+    size = traitlets.Int(3).tag(sync=True)
+    mode = traitlets.Unicode(MODES[0]).tag(sync=True)
+    row = traitlets.Int(0).tag(sync=True)
+    col = traitlets.Int(0).tag(sync=True)
+    weights = traitlets.List(traitlets.Float()).tag(sync=True)
+    photos = traitlets.Dict().tag(sync=True)   # name -> pack(uint8 (H, W))
+    kernels = traitlets.Dict().tag(sync=True)  # name -> {"values": (k, k) lists, "about": str}
 
-    # -- state -----------------------------------------------------------------------------
-    def kernel_values(self):
-        """The kernel now in use, read from the grid of number boxes: (k, k) float64."""
-        k = int(round(len(self.grid.children) ** 0.5))
-        return np.array([box.value for box in self.grid.children], dtype=float).reshape(k, k)
+    def __init__(self, photo="camera", kernel="sobel_left", image_size=96, **kwargs):
+        image_size = as_int(image_size, "image_size", minimum=8)
+        if image_size > 256:
+            raise ValueError(f"image_size must be <= 256 (each photo travels with the page), got {image_size}")
+        pixels = {name: np.round(data.load_image(name, grey=True, size=image_size) * 255) for name in data.PHOTOS}
+        self._images = {name: p / 255 for name, p in pixels.items()}
+        super().__init__(photos={name: pack(p, "uint8") for name, p in pixels.items()},
+                         kernels={name: {"values": kernels.get(name).tolist(), "about": kernels.describe(name)}
+                                  for name in kernels.names()}, **kwargs)
+        self.photo = photo
+        self.kernel = kernel
+        self._relabelling = False
+        if not self.weights:
+            self._on_kernel({"new": kernel})
 
-    def _fill_grid(self, values):
-        boxes = [w.FloatText(value=float(v), layout=w.Layout(width="70px")) for v in values.ravel()]
-        for box in boxes:
-            box.observe(self._on_edit, "value")
-        self.grid.layout.grid_template_columns = f"repeat({values.shape[1]}, 72px)"
-        self.grid.children = boxes
+    # -- rules, the same as in the browser -------------------------------------------------
+    @traitlets.validate("photo")
+    def _valid_photo(self, proposal):
+        data.check_photo_name(proposal["value"])
+        return proposal["value"]
+
+    @traitlets.validate("kernel")
+    def _valid_kernel(self, proposal):
+        if proposal["value"] != CUSTOM:
+            kernels.describe(proposal["value"])  # a clear error for an unknown kernel name
+        return proposal["value"]
+
+    @traitlets.validate("mode")
+    def _valid_mode(self, proposal):
+        if proposal["value"] not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {proposal['value']!r}")
+        return proposal["value"]
+
+    @traitlets.validate("size")
+    def _valid_size(self, proposal):
+        if proposal["value"] not in (3, 5):
+            raise ValueError(f"size must be 3 or 5, got {proposal['value']!r}")
+        return proposal["value"]
+
+    @traitlets.validate("weights")
+    def _valid_weights(self, proposal):
+        side = int(round(len(proposal["value"]) ** 0.5))
+        if side < 1 or side * side != len(proposal["value"]):
+            raise ValueError(f"weights must hold k*k numbers (a square kernel), got {len(proposal['value'])}")
+        return proposal["value"]
+
+    @traitlets.validate("row", "col")
+    def _inside_output(self, proposal):
+        """A pixel past the output's end moves to its last row or column, as the sliders do."""
+        name = proposal["trait"].name
+        value = as_int(proposal["value"], name, minimum=0)
+        if not self.weights:
+            return value
+        last = self._images[self.photo].shape[0 if name == "row" else 1] - self.kernel_values().shape[0]
+        return min(value, last)
 
     def _identity(self):
-        return np.pad([[1.0]], self.size.value // 2)
+        return np.pad([[1.0]], self.size // 2).ravel().tolist()
 
-    # -- events ----------------------------------------------------------------------------
-    def _on_photo(self, change=None):
-        self._image = data.load_image(self.photo.value, grey=True, size=self.image_size)
-        self.update()
+    @traitlets.observe("kernel")
+    def _on_kernel(self, change):
+        if change["new"] != CUSTOM:
+            self.weights = kernels.get(change["new"]).ravel().tolist()
+        elif not getattr(self, "_relabelling", False):  # "custom" chosen: start from the identity
+            self.weights = self._identity()
 
-    def _on_kernel(self, change=None):
-        if self.kernel.value != CUSTOM:
-            self._fill_grid(kernels.get(self.kernel.value))
-        elif not self._editing:  # "custom" chosen from the list: start from the identity
-            self._fill_grid(self._identity())
-        self.update()
-
+    @traitlets.observe("size")
     def _on_size(self, change):
-        if self.kernel.value == CUSTOM:
-            self._fill_grid(self._identity())
-            self.update()
+        if self.kernel == CUSTOM:
+            self.weights = self._identity()
         else:
-            self.kernel.value = CUSTOM  # _on_kernel fills the grid and updates
+            self.kernel = CUSTOM
 
-    def _on_edit(self, change):
-        if self.kernel.value == CUSTOM:
-            self.update()
-            return
-        self._editing = True  # an edited kernel is no longer the named one: relabel, keep values
-        self.kernel.value = CUSTOM
-        self._editing = False
+    @traitlets.observe("weights")
+    def _on_weights(self, change):
+        if self.kernel != CUSTOM and change["new"] != kernels.get(self.kernel).ravel().tolist():
+            self._relabelling = True  # an edited kernel is no longer the named one: keep its values
+            self.kernel = CUSTOM
+            self._relabelling = False
+        self._clamp()
 
-    # -- view ------------------------------------------------------------------------------
-    def update(self):
-        """Recompute the view from the controls and redraw."""
-        if self._updating or self._image is None:
-            return
-        kernel = self.kernel_values()
-        out_h, out_w = self._image.shape[0] - kernel.shape[0] + 1, self._image.shape[1] - kernel.shape[1] + 1
-        self._updating = True  # clamp the pixel sliders without re-entering update()
-        self.row.max, self.col.max = out_h - 1, out_w - 1
-        self._updating = False
-        self.view = explore_kernel(self._image, kernel, self.row.value, self.col.value, self.mode.value)
-        k = kernel.shape[0]
-        self.input_image.value = png_bytes(outline(to_rgb(self._image), self.row.value, self.col.value, k, k))
-        shown = to_unit_range(self.view.output)
-        self.output_image.value = png_bytes(outline(to_rgb(shown), self.row.value, self.col.value, 1, 1))
-        name = self.kernel.value
-        about = kernels.describe(name) if name != CUSTOM else "your own kernel"
-        self.caption.value = (
-            f"<b>{name}</b>: {about}. Output {self.view.output.shape[0]}x{self.view.output.shape[1]}, "
-            f"values {self.view.output.min():.2f} to {self.view.output.max():.2f}"
-            + ("" if shown is self.view.output else " (stretched to black..white for display)")
-        )
-        self.dot_product.value = dot_product_html(self.view)
+    @traitlets.observe("photo")
+    def _on_photo(self, change):
+        self._clamp()
 
-    def widget(self):
-        """The assembled interface."""
-        def column(title, child):
-            return w.VBox([w.HTML(f"<b>{title}</b>"), child])
-        pictures = w.HBox([column("input", self.input_image), column("kernel", self.grid),
-                           column("output", self.output_image)])
-        controls = w.VBox([w.HBox([self.photo, self.kernel]), w.HBox([self.mode, self.size]),
-                           w.HBox([self.row, self.col])])
-        return w.VBox([controls, self.caption, pictures, self.dot_product])
+    def _clamp(self):
+        self.row, self.col = self.row, self.col  # validated again against the new output size
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget())
+    # -- what is shown ---------------------------------------------------------------------
+    def kernel_values(self):
+        """The kernel now in use: (k, k) float64."""
+        side = int(round(len(self.weights) ** 0.5))
+        return np.array(self.weights, dtype=float).reshape(side, side)
+
+    @property
+    def image(self):
+        """The photo as the browser has it: (H, W) grey levels k / 255."""
+        return self._images[self.photo]
+
+    @property
+    def view(self):
+        """What the widget shows now: a :class:`KernelView`."""
+        return explore_kernel(self.image, self.kernel_values(), self.row, self.col, self.mode)

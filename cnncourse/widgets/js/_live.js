@@ -39,7 +39,8 @@ export function control(model, name, label, spec) {
   }
   input.dataset.trait = name;
   const shown = element("output", { className: "cnn-live-value" });
-  const read = () => (kind === "checkbox" ? input.checked : kind === "range" ? Number(input.value) : input.value);
+  const numeric = kind === "range" || (kind === "select" && spec.options.every((o) => typeof o === "number"));
+  const read = () => (kind === "checkbox" ? input.checked : numeric ? Number(input.value) : input.value);
   const show = () => {
     const value = model.get(name);
     if (kind === "checkbox") input.checked = value;
