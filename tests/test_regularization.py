@@ -76,3 +76,35 @@ def test_adamw_is_adam_with_a_decoupled_shrink():
     adamw = train(torch.optim.AdamW, weight_decay=DECAY)
     np.testing.assert_allclose(adamw, train(torch.optim.Adam, decoupled=DECAY), atol=1e-12)
     assert np.abs(adamw - train(torch.optim.Adam, weight_decay=DECAY)).max() > 1e-3
+
+
+# -- the chapter's experiments (cnncourse.demos.overfitting), kept short --------------------------------------
+from cnncourse.demos.overfitting import (ABLATION, ablation, ablation_table, generalization_gap,  # noqa: E402
+                                         small_cnn, train_small_cnn, weight_values)
+
+
+def test_small_cnn_layers_and_parameter_counts():
+    count = lambda model: sum(p.numel() for p in model.parameters())  # noqa: E731
+    # conv 1->16: 160, conv 16->32: 4,640, dense 128->64: 8,256, dense 64->10: 650
+    assert count(small_cnn()) == 160 + 4640 + 8256 + 650 == 13706
+    assert count(small_cnn(batch_norm=True)) == 13706 + 2 * (16 + 32)
+    model = small_cnn(dropout=0.5, spatial_dropout=0.1)
+    names = [name for name, _ in model.named_children()]
+    assert names.index("drop1") < names.index("dense1") < names.index("drop2") < names.index("dense2")
+    assert isinstance(model.drop2d1, torch.nn.Dropout2d) and model(torch.zeros(2, 1, 8, 8)).shape == (2, 10)
+
+
+def test_a_short_run_is_seeded_and_reports_its_gap():
+    model, history = train_small_cnn(train_size=40, augment=True, batch_norm=True, epochs=2, seed=1, device="cpu")
+    _, again = train_small_cnn(train_size=40, augment=True, batch_norm=True, epochs=2, seed=1, device="cpu")
+    assert history == again and history.epochs == 2
+    assert generalization_gap(history) == history.train_accuracy[-1] - history.val_accuracy[-1]
+    assert weight_values(model).size == 13706 - (16 + 32 + 64 + 10)  # weights only, no biases
+
+
+def test_ablation_table_lists_every_setting_with_its_spread():
+    results = ablation({"nothing": {}, "L2": ABLATION["L2 (weight decay 1e-3)"]}, seeds=(0, 1), epochs=1,
+                       progress=False, device="cpu")
+    assert set(results) == {"nothing", "L2"} and all(len(v) == 2 for v in results.values())
+    table = ablation_table({"nothing": np.array([0.5, 0.7])})
+    assert table.splitlines()[1].split() == ["nothing", "60.0%", "10.0%", "50.0%", "70.0%"]

@@ -58,7 +58,7 @@ def small_cnn(batch_norm=False, dropout=0.0, spatial_dropout=0.0, num_classes=10
 
 
 def train_small_cnn(train_size=TRAIN_SIZE, weight_decay=0.0, dropout=0.0, batch_norm=False, augment=False,
-                    seed=0, epochs=EPOCHS, callbacks=(), device=None):
+                    seed=0, epochs=EPOCHS, lr=LR, callbacks=(), device=None):
     """Train a fresh :func:`small_cnn` (initialised from ``seed``) on the first ``train_size``
     training digits, validating on the test digits. weight_decay: Adam's (an L2 penalty of
     ``weight_decay / 2 * sum(w ** 2)``); augment: a random crop with 1 pixel of padding, new
@@ -69,7 +69,7 @@ def train_small_cnn(train_size=TRAIN_SIZE, weight_decay=0.0, dropout=0.0, batch_
         train_data = AugmentedDataset(train_data, RandomCrop(padding=1), seed=seed)
     torch.manual_seed(seed)
     model = small_cnn(batch_norm=batch_norm, dropout=dropout)
-    history = fit(model, train_data, digits("test", size=8), epochs=epochs, lr=LR, batch_size=BATCH_SIZE,
+    history = fit(model, train_data, digits("test", size=8), epochs=epochs, lr=lr, batch_size=BATCH_SIZE,
                   weight_decay=weight_decay, seed=seed, callbacks=callbacks, device=device, progress=False)
     return model, history
 
@@ -79,13 +79,13 @@ def generalization_gap(history):
     return history.train_accuracy[-1] - history.val_accuracy[-1]
 
 
-def ablation(settings=ABLATION, seeds=(0, 1, 2), progress=True, device=None):
+def ablation(settings=ABLATION, seeds=(0, 1, 2), epochs=EPOCHS, progress=True, device=None):
     """Final validation accuracy of every setting (name -> keyword arguments of
     :func:`train_small_cnn`) for every seed: ``{name: array of len(seeds)}``."""
     runs = [(name, seed) for name in settings for seed in seeds]
     results = {name: [] for name in settings}
     for name, seed in tqdm(runs, desc="ablation", unit="run", disable=not progress):
-        _, history = train_small_cnn(seed=seed, device=device, **settings[name])
+        _, history = train_small_cnn(seed=seed, epochs=epochs, device=device, **settings[name])
         results[name].append(history.val_accuracy[-1])
     return {name: np.array(values) for name, values in results.items()}
 
