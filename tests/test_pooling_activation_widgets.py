@@ -3,13 +3,14 @@
 import numpy as np
 import pytest
 
-from cnncourse import data
+from cnncourse import data, kernels
 from cnncourse.functional import ACTIVATIONS, avg_pool2d, max_pool2d
 from cnncourse.demos.invariance import compare_shift, correlation, correlation_by_shift, shifted_crops
 from cnncourse.demos.vanishing import init_gain, layer_gradient_norms
 from cnncourse.widgets import (ActivationExplorer, GradientFlowExplorer, PoolingExplorer, TranslationExplorer,
                                explore_activations, explore_gradient_flow, explore_pooling)
 from cnncourse.widgets.activation_explorer import flat_intervals
+from cnncourse.widgets.images import CARRIED_PHOTOS
 from cnncourse.widgets.pooling_explorer import GRIDS, pooling_html
 from cnncourse.plotting.svg_chart import Band, Line, line_chart, nice_ticks
 
@@ -61,60 +62,71 @@ def pooling():
     return PoolingExplorer(image_size=64)
 
 
+def carried(name, size):
+    """A photo as a widget carries it: grey, rounded to 1/255."""
+    return np.round(data.load_image(name, grey=True, size=size) * 255) / 255
+
+
 def test_pooling_widget_starts_on_the_slide_example(pooling):
     np.testing.assert_array_equal(pooling.view.output, [[35, 63], [9, 10]])
-    image = data.load_image("camera", grey=True, size=64)
-    np.testing.assert_array_equal(pooling.photo_output, max_pool2d(image[None], 2)[0])
-    assert bytes(pooling.photo_input.value)[:4] == bytes(pooling.photo_pooled.value)[:4] == b"\x89PNG"
-    assert "64x64 &rarr; 32x32" in pooling.caption.value
+    np.testing.assert_array_equal(pooling.photo_output, max_pool2d(carried("camera", 64)[None], 2)[0])
+    assert "64x64 \u2192 32x32" in pooling.caption and "(shown enlarged 2x)" in pooling.caption
+    state = pooling.get_state()
+    assert set(state["photos"]) == set(CARRIED_PHOTOS) and state["photos"]["camera"]["shape"] == [64, 64]
+    assert state["grids"]["5x5"] == GRIDS["5x5"].tolist() and "export default" in pooling._esm
 
 
 def test_pooling_widget_follows_its_controls(pooling):
-    pooling.grid.value = "5x5"
-    pooling.kernel_size.value, pooling.stride.value = 3, 1
+    pooling.grid = "5x5"
+    pooling.kernel_size, pooling.stride = 3, 1
     np.testing.assert_array_equal(pooling.view.output, [[3, 3, 3], [3, 3, 3], [3, 2, 3]])
-    assert pooling.row.max == pooling.col.max == 2 and pooling.padding.max == 1
-    pooling.row.value, pooling.col.value = 2, 1
-    assert pooling.view.value == 2 and "= <b>2</b>" in pooling.numbers.value
-    pooling.mode.value = "average"
+    assert pooling.limits == {"kernel_size": 5, "padding": 1, "row": 2, "col": 2}
+    pooling.row, pooling.col = 2, 1
+    assert pooling.view.value == 2 and "= <b>2</b>" in pooling_html(pooling.view)
+    pooling.mode = "average"
     assert pooling.view.value == pytest.approx(avg_pool2d(GRIDS["5x5"][None], 3, 1)[0, 2, 1])
-    pooling.photo.value = "coins"
-    image = data.load_image("coins", grey=True, size=64)
-    np.testing.assert_allclose(pooling.photo_output, avg_pool2d(image[None], 3, 1)[0])
+    pooling.photo = "coins"
+    np.testing.assert_allclose(pooling.photo_output, avg_pool2d(carried("coins", 64)[None], 3, 1)[0])
 
 
-def test_pooling_widget_keeps_the_sliders_valid(pooling):
-    pooling.grid.value = "random 7x7"
-    pooling.kernel_size.value, pooling.padding.value = 5, 2
-    pooling.grid.value = "4x4 (i)"  # a 5x5 window no longer fits
-    assert pooling.kernel_size.value == 4 and pooling.padding.value == 2
-    pooling.kernel_size.value = 2
-    assert pooling.padding.value == 1 and pooling.view.padding == 1
-    assert pooling.row.max == pooling.view.output.shape[0] - 1
+def test_pooling_widget_keeps_the_controls_valid(pooling):
+    pooling.grid = "random 7x7"
+    pooling.kernel_size, pooling.padding = 5, 2
+    pooling.row = pooling.col = 3
+    pooling.grid = "4x4 (i)"  # a 5x5 window no longer fits
+    assert pooling.kernel_size == 4 and pooling.padding == 2 and pooling.row == pooling.col == 2
+    pooling.kernel_size = 2
+    assert pooling.padding == 1 and pooling.view.padding == 1
+    assert pooling.row == pooling.view.output.shape[0] - 1 == pooling.limits["row"]
 
 
 def test_every_pooling_setting_renders(pooling):
     for grid in GRIDS:
-        pooling.grid.value = grid
-        for k in range(1, pooling.kernel_size.max + 1):
-            pooling.kernel_size.value = k
+        pooling.grid = grid
+        for k in range(1, pooling.limits["kernel_size"] + 1):
+            pooling.kernel_size = k
             for s in (1, 3):
-                pooling.stride.value = s
-                pooling.padding.value = pooling.padding.max
-                pooling.row.value, pooling.col.value = pooling.row.max, pooling.col.max
-                expected = max_pool2d(GRIDS[grid][None], k, s, pooling.padding.value)[0]
+                pooling.stride = s
+                pooling.padding = pooling.limits["padding"]
+                pooling.row, pooling.col = pooling.limits["row"], pooling.limits["col"]
+                expected = max_pool2d(GRIDS[grid][None], k, s, pooling.padding)[0]
                 np.testing.assert_array_equal(pooling.view.output, expected)
                 assert pooling.view.value == expected[-1, -1]
 
 
-def test_pooling_widget_rejects_bad_settings():
-    assert PoolingExplorer(image_size=32).widget().children
-    with pytest.raises(ValueError, match="unknown grid 'big'"):
-        PoolingExplorer(grid="big")
-    with pytest.raises(ValueError, match="mode must be one of"):
-        PoolingExplorer(mode="median")
-    with pytest.raises(ValueError, match="unknown photo name"):
-        PoolingExplorer(photo="eagle")
+@pytest.mark.parametrize("trait, value, error, words", [
+    ("grid", "big", ValueError, "unknown grid 'big'"),
+    ("mode", "median", ValueError, "mode must be one of"),
+    ("photo", "eagle", ValueError, "unknown photo name 'eagle'"),
+    ("stride", 0, ValueError, "stride must be >= 1"),
+    ("row", -1, ValueError, "row must be >= 0"),
+])
+def test_pooling_widget_rejects_bad_settings(pooling, trait, value, error, words):
+    with pytest.raises(error, match=words):
+        setattr(pooling, trait, value)
+    if trait in ("grid", "mode", "photo"):
+        with pytest.raises(error, match=words):
+            PoolingExplorer(**{trait: value})
 
 
 # -- translation invariance ------------------------------------------------------------------------
@@ -162,18 +174,22 @@ def test_invariance_bad_input(call, words):
 
 def test_translation_widget_follows_its_controls():
     explorer = TranslationExplorer(image_size=64)
-    image = data.load_image("camera", grey=True, size=64)
+    image = carried("camera", 64)
     for shift, pool, mode in [(3, 2, "max"), (-1, 8, "average"), (0, 1, "max")]:
-        explorer.shift.value, explorer.pool_size.value, explorer.mode.value = shift, pool, mode
+        explorer.shift, explorer.pool_size, explorer.mode = shift, pool, mode
         expected = compare_shift(image, shift, pool, mode)
         assert explorer.view.correlation_after == pytest.approx(expected.correlation_after)
         np.testing.assert_array_equal(explorer.view.pooled, expected.pooled)
-        assert f"{expected.correlation_after:.2f}" in explorer.caption.value
-    assert all(bytes(image.value)[:4] == b"\x89PNG" for image in explorer.images.values())
-    explorer.photo.value = "text"  # a wide photo
+        assert f"{expected.correlation_after:.2f} after {pool}x{pool} {mode}" in explorer.caption
+    explorer.photo = "text"  # a wide photo
     height, width = data.load_image("text", grey=True, size=64).shape
     assert explorer.view.original.shape == (height, width - 16)
-    assert explorer.widget().children
+    state = explorer.get_state()
+    assert state["kernel"] == kernels.get("sobel_left").tolist() and state["photos"]["text"]["shape"] == [height, width]
+    for trait, value, words in [("shift", 9, "shift must be between -8 and 8"), ("pool_size", 3, "pool_size must be one of"),
+                                ("mode", "min", "mode must be one of"), ("photo", "eagle", "unknown photo name")]:
+        with pytest.raises(ValueError, match=words):
+            setattr(explorer, trait, value)
 
 
 # -- activation explorer ---------------------------------------------------------------------------
@@ -211,22 +227,25 @@ def test_explore_activations_bad_input(kwargs, error, words):
 def test_activation_widget_follows_its_controls():
     explorer = ActivationExplorer()
     assert [c.name for c in explorer.view.curves] == ["sigmoid", "tanh", "relu"]
-    assert explorer.charts.value.count("<polyline") == 3 + 3 + 2  # f, f', and the two threshold lines
-    explorer.functions.value = tuple(ACTIVATIONS)
+    assert explorer.get_state()["descriptions"]["gelu"] == ACTIVATIONS["gelu"].description
+    explorer.functions = list(ACTIVATIONS)
     assert len(explorer.view.curves) == len(ACTIVATIONS)
-    explorer.threshold.value = 0.0  # nothing is flatter than 0
+    explorer.threshold = 0.0  # nothing is flatter than 0
     assert all(c.flat == () for c in explorer.view.curves)
-    assert "everywhere shown" in explorer.notes.value
-    explorer.threshold.value = 0.05
-    explorer.x_range.value = (-2.0, 8.0)
+    assert "everywhere shown" in explorer.notes
+    explorer.threshold = 0.05
+    explorer.x_min, explorer.x_max = -2.0, 8.0
     assert explorer.view.x[0] == -2 and explorer.view.x[-1] == 8
     relu6 = {c.name: c for c in explorer.view.curves}["relu6"]
     assert relu6.flat[-1][1] == 8 and relu6.flat[-1][0] == pytest.approx(6, abs=0.05)
-    explorer.functions.value = ()
-    assert explorer.view.curves == () and "<svg" in explorer.charts.value
+    explorer.functions = []
+    assert explorer.view.curves == () and explorer.notes == ""
+    for trait, value, words in [("functions", ["swish"], "unknown activation"), ("threshold", 0.7, "threshold must be"),
+                                ("x_min", 0.3, "x_min must be a multiple of 0.5"), ("x_max", 11.0, "x_max must be")]:
+        with pytest.raises(ValueError, match=words):
+            setattr(explorer, trait, value)
     with pytest.raises(ValueError, match="unknown activation"):
         ActivationExplorer(names=("swish",))
-    assert explorer.widget().children
 
 
 # -- vanishing gradients ---------------------------------------------------------------------------
@@ -264,23 +283,21 @@ def test_vanishing_bad_input(call, error, words):
     assert words in str(info.value)
 
 
-def test_gradient_flow_widget_follows_its_controls():
-    explorer = GradientFlowExplorer(depth=10, width=16, device="cpu")
+def test_gradient_flow_widget_carries_every_offered_setting():
+    explorer = GradientFlowExplorer(depth=10, width=16, device="cpu", depths=(10, 25), scales=(1.0, 2.0))
     assert set(explorer.view.norms) == {"sigmoid", "tanh", "relu"}
-    explorer.depth.value = 25
+    explorer.depth = 25
     assert all(norms.shape == (25,) for norms in explorer.view.norms.values())
-    expected = explore_gradient_flow(["sigmoid"], 25, 16, 0, device="cpu")
-    np.testing.assert_array_equal(explorer.view.norms["sigmoid"], expected.norms["sigmoid"])
-    assert "layer 25" in explorer.notes.value and "<polyline" in explorer.chart.value
-    explorer.scale.value = 2.0
-    expected = explore_gradient_flow(["relu"], 25, 16, 0, scale=2.0, device="cpu")
-    np.testing.assert_array_equal(explorer.view.norms["relu"], expected.norms["relu"])
-    assert explorer.view.scale == 2.0 and "weights x2" in explorer.chart.value
-    explorer.functions.value = ("gelu",)
-    assert list(explorer.view.norms) == ["gelu"]
-    assert explorer.view.first_to_last("gelu") == pytest.approx(
-        explorer.view.norms["gelu"][0] / explorer.view.norms["gelu"][-1])
-    assert explorer.widget().children
+    for name, scale in [("sigmoid", 1.0), ("relu", 2.0), ("gelu", 2.0)]:
+        explorer.scale, explorer.functions = scale, [name]
+        expected = layer_gradient_norms(name, 25, 16, 0, scale=scale, device="cpu")
+        np.testing.assert_allclose(explorer.view.norms[name], expected, rtol=2e-6)  # carried as float32 log10
+    assert explorer.notes == [f"gelu: layer 1 gets {explorer.view.first_to_last('gelu'):.1e} times the gradient of layer 25"]
+    assert explorer.view.scale == 2.0 and len(explorer.get_state()["log_norms"]["data"]) < 300_000
+    for trait, value, words in [("depth", 20, "depth must be one of the computed values"),
+                                ("scale", 1.5, "scale must be one of"), ("functions", ["swish"], "unknown activation")]:
+        with pytest.raises(ValueError, match=words):
+            setattr(explorer, trait, value)
 
 
 # -- SVG charts ------------------------------------------------------------------------------------

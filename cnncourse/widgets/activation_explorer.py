@@ -1,19 +1,24 @@
 """Activation explorer: each function next to its derivative, with the flat (saturated) parts shaded.
 
 ``explore_activations`` is the pure part (names and settings in, curves and intervals out);
-``ActivationExplorer`` wires it to controls and draws SVG charts.
+``ActivationExplorer`` is an anywidget whose JavaScript (``js/activation_explorer.js``) computes
+the same curves in the browser and draws them, so it stays live in the static book with no kernel.
 """
 
 from dataclasses import dataclass
 
-import ipywidgets as w
+import anywidget
 import numpy as np
+import traitlets
 
 from ..functional.activations import ACTIVATIONS, get_activation
 from ..validation import as_int
-from ..plotting.svg_chart import PALETTE, Band, Line, line_chart
+from ..plotting.svg_chart import PALETTE
+from .esm_parts import esm_with
 
-CHART_WIDTH = 300  # two charts side by side fit the book's text column
+CHART_WIDTH = 320  # two charts side by side fit the book's text column
+POINTS = 481
+X_LIMIT = 10.0   # the x range's ends are multiples of 0.5 within [-X_LIMIT, X_LIMIT]
 # One colour per activation, the same in every chart.
 ACTIVATION_COLOURS = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(ACTIVATIONS)}
 
@@ -78,54 +83,53 @@ def describe_flat(curve, threshold):
     return f"<b>{curve.name}</b>: |f'(x)| &lt; {threshold:g} for x in {spans}"
 
 
-class ActivationExplorer:
-    """Choose activation functions and a flatness threshold; see f and f' side by side.
+class ActivationExplorer(anywidget.AnyWidget):
+    """Choose activation functions, a flatness threshold and an x range; see f and f' side by side.
 
-    The controls are attributes (``functions``, ``threshold``, ``x_range``); setting their
-    ``value`` updates ``view`` (an :class:`ActivationView`) and the charts.
+    The controls are traitlets (``functions``, ``threshold``, ``x_min``, ``x_max``); the browser
+    recomputes the curves from them. ``view`` (an :class:`ActivationView`) and ``notes`` (one
+    :func:`describe_flat` line per function) are what it shows.
     """
 
+    _esm = esm_with("activation_explorer", "ui")
+    descriptions = traitlets.Dict({name: a.description for name, a in ACTIVATIONS.items()}).tag(sync=True)
+    colours = traitlets.Dict(ACTIVATION_COLOURS).tag(sync=True)
+    points = traitlets.Int(POINTS).tag(sync=True)
+    chart_width = traitlets.Int(CHART_WIDTH).tag(sync=True)
+    functions = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    threshold = traitlets.Float(0.05).tag(sync=True)
+    x_min = traitlets.Float(-6.0).tag(sync=True)
+    x_max = traitlets.Float(6.0).tag(sync=True)
+
     def __init__(self, names=("sigmoid", "tanh", "relu"), threshold=0.05, x_range=(-6.0, 6.0)):
-        for name in names:
+        super().__init__(functions=list(names), threshold=threshold, x_min=x_range[0], x_max=x_range[1])
+
+    @traitlets.validate("functions")
+    def _check_functions(self, proposal):
+        for name in proposal.value:
             get_activation(name)  # a clear error for an unknown name
-        self.functions = w.SelectMultiple(options=list(ACTIVATIONS), value=tuple(names),
-                                          rows=len(ACTIVATIONS), description="functions")
-        self.threshold = w.FloatSlider(value=threshold, min=0.0, max=0.5, step=0.01,
-                                       description="flat below", continuous_update=False)
-        self.x_range = w.FloatRangeSlider(value=x_range, min=-10.0, max=10.0, step=0.5, readout_format=".1f",
-                                          description="x range", continuous_update=False)
-        self.charts = w.HTML()
-        self.notes = w.HTML()
-        for control in (self.functions, self.threshold, self.x_range):
-            control.observe(lambda change: self.update(), "value")
-        self.update()
+        return list(proposal.value)
 
-    def update(self):
-        """Recompute the view from the controls and redraw."""
-        x_min, x_max = self.x_range.value
-        self.view = explore_activations(self.functions.value, x_min, x_max, self.threshold.value)
-        bands = [Band(a, b, ACTIVATION_COLOURS[c.name]) for c in self.view.curves for a, b in c.flat]
-        values = [Line(self.view.x, c.y, c.name, ACTIVATION_COLOURS[c.name]) for c in self.view.curves]
-        slopes = [Line(self.view.x, c.dy, c.name + "'", ACTIVATION_COLOURS[c.name]) for c in self.view.curves]
-        threshold = self.view.threshold
-        ends = self.view.x[[0, -1]]
-        limits = [Line(ends, [threshold] * 2, f"|f'| = {threshold:g}", "#999", dashed=True),
-                  Line(ends, [-threshold] * 2, "", "#999", dashed=True)] if threshold > 0 else []
-        self.charts.value = (
-            "<div style='display:flex;flex-wrap:wrap;gap:8px'>"
-            + line_chart(values, "f(x)", "x", "f(x)", bands, width=CHART_WIDTH)
-            + line_chart(slopes + limits, "f'(x), flat parts shaded", "x", "f'(x)", bands, width=CHART_WIDTH)
-            + "</div>"
-        )
-        self.notes.value = "<br>".join(
-            describe_flat(c, threshold) + f" <span style='color:#666'>({c.description})</span>"
-            for c in self.view.curves)
+    @traitlets.validate("threshold")
+    def _check_threshold(self, proposal):
+        if not 0 <= proposal.value <= 0.5:
+            raise ValueError(f"threshold must be between 0 and 0.5, got {proposal.value}")
+        return proposal.value
 
-    def widget(self):
-        """The assembled interface."""
-        return w.VBox([w.HBox([self.functions, w.VBox([self.threshold, self.x_range])]),
-                       self.charts, self.notes])
+    @traitlets.validate("x_min", "x_max")
+    def _check_x(self, proposal):
+        name, value = proposal.trait.name, proposal.value
+        if not (-X_LIMIT <= value <= X_LIMIT and value * 2 == round(value * 2)):
+            raise ValueError(f"{name} must be a multiple of 0.5 between {-X_LIMIT:g} and {X_LIMIT:g}, got {value}")
+        return value
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget())
+    @property
+    def view(self):
+        """The curves the browser draws for the current controls."""
+        return explore_activations(self.functions, self.x_min, self.x_max, self.threshold, self.points)
+
+    @property
+    def notes(self):
+        """The lines under the charts (HTML)."""
+        return "<br>".join(describe_flat(c, self.threshold) + f" <span style='color:#666'>({c.description})</span>"
+                           for c in self.view.curves)

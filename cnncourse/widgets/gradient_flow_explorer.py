@@ -1,18 +1,27 @@
-"""Gradient flow explorer: how much gradient reaches each layer, for a chosen depth and activations.
+"""Gradient flow explorer: how much gradient reaches each layer, for a chosen depth, weight scale
+and activations.
 
-The pure part is :func:`cnncourse.demos.vanishing.layer_gradient_norms`; this module collects its
-results for several activations (:func:`explore_gradient_flow`) and draws them as an SVG chart.
+The pure part is :func:`cnncourse.demos.vanishing.layer_gradient_norms`, which needs PyTorch; so
+:func:`gradient_flow_table` runs it once for every activation, weight scale and depth the explorer
+offers, and ``GradientFlowExplorer`` (an anywidget, ``js/gradient_flow_explorer.js``) carries that
+table and lets the browser pick and draw, live in the static book with no kernel.
 """
 
 from dataclasses import dataclass
 
-import ipywidgets as w
+import anywidget
 import numpy as np
+import traitlets
+from tqdm import tqdm  # text, not a widget: the page then needs no ipywidgets embed script
 
-from ..functional.activations import ACTIVATIONS
 from ..demos.vanishing import layer_gradient_norms
+from ..functional.activations import ACTIVATIONS, get_activation
 from .activation_explorer import ACTIVATION_COLOURS
-from ..plotting.svg_chart import Line, line_chart
+from .esm_parts import esm_with
+from .live import pack, unpack
+
+DEPTHS = (2, 5, 10, 15, 20, 25, 30, 40, 50, 60)
+SCALES = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
 
 
 @dataclass(frozen=True)
@@ -34,46 +43,76 @@ def explore_gradient_flow(names, depth, width=64, seed=0, scale=1.0, device=None
         name: layer_gradient_norms(name, depth, width, seed, scale=scale, device=device) for name in names})
 
 
-class GradientFlowExplorer:
+def gradient_flow_table(names=tuple(ACTIVATIONS), scales=SCALES, depths=DEPTHS, width=64, seed=0, device=None):
+    """log10 of :func:`layer_gradient_norms` for every (activation, scale, depth), in that nesting
+    order, concatenated into one 1-D array of len(names) * len(scales) * sum(depths) values."""
+    return np.concatenate([np.log10(layer_gradient_norms(name, depth, width, seed, scale=scale, device=device))
+                           for name in tqdm(names, desc="gradient norms", unit="activation")
+                           for scale in scales for depth in depths])
+
+
+def flow_notes(view):
+    """One line per activation: how the gradient at layer 1 compares with the last layer's."""
+    return [f"{name}: layer 1 gets {view.first_to_last(name):.1e} times the gradient of layer {view.depth}"
+            for name in view.norms]
+
+
+class GradientFlowExplorer(anywidget.AnyWidget):
     """Depth and weight-scale sliders and a choice of activations; a log-scale chart of the
     gradient per layer.
 
-    The controls are attributes (``depth``, ``scale``, ``functions``); setting their ``value``
-    updates ``view`` (a :class:`GradientFlowView`) and the chart.
+    The controls are traitlets (``depth``, ``scale``, ``functions``), each limited to the values
+    whose norms were computed (``depths``, ``scales``: the constructor arguments, at most about
+    300 KB of table). ``view`` (a :class:`GradientFlowView` read from the carried table) and
+    ``notes`` are what the browser shows.
     """
 
-    def __init__(self, names=("sigmoid", "tanh", "relu"), depth=20, scale=1.0, width=64, seed=0, device=None):
-        self.width, self.seed, self.device = width, seed, device
-        self.depth = w.IntSlider(value=depth, min=2, max=60, description="depth", continuous_update=False)
-        self.scale = w.FloatSlider(value=scale, min=0.25, max=3.0, step=0.25, description="weights x",
-                                   continuous_update=False)
-        self.functions = w.SelectMultiple(options=list(ACTIVATIONS), value=tuple(names),
-                                          rows=len(ACTIVATIONS), description="functions")
-        self.chart = w.HTML()
-        self.notes = w.HTML()
-        for control in (self.depth, self.scale, self.functions):
-            control.observe(lambda change: self.update(), "value")
-        self.update()
+    _esm = esm_with("gradient_flow_explorer", "ui")
+    names = traitlets.List(list(ACTIVATIONS)).tag(sync=True)
+    colours = traitlets.Dict(ACTIVATION_COLOURS).tag(sync=True)
+    depths = traitlets.List().tag(sync=True)
+    scales = traitlets.List().tag(sync=True)
+    width = traitlets.Int(64).tag(sync=True)
+    log_norms = traitlets.Dict().tag(sync=True)
+    functions = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    depth = traitlets.Int().tag(sync=True)
+    scale = traitlets.Float().tag(sync=True)
 
-    def update(self):
-        """Recompute the gradient norms from the controls and redraw."""
-        self.view = explore_gradient_flow(self.functions.value, self.depth.value, self.width,
-                                          self.seed, self.scale.value, self.device)
-        layers = np.arange(1, self.view.depth + 1)
-        lines = [Line(layers, norms, name, ACTIVATION_COLOURS[name]) for name, norms in self.view.norms.items()]
-        self.chart.value = line_chart(
-            lines, f"gradient reaching each layer: {self.view.depth} layers of width {self.width}, "
-            f"weights x{self.view.scale:g}",
-            "layer (1 = next to the input)", "gradient norm (log scale)", log_y=True,
-            width=600, height=300)
-        self.notes.value = "<br>".join(
-            f"<b>{name}</b>: layer 1 gets {self.view.first_to_last(name):.1e} times the gradient of "
-            f"layer {self.view.depth}" for name in self.view.norms)
+    def __init__(self, names=("sigmoid", "tanh", "relu"), depth=20, scale=1.0, width=64, seed=0, device=None,
+                 depths=DEPTHS, scales=SCALES):
+        depths, scales = [int(d) for d in depths], [float(s) for s in scales]
+        table = gradient_flow_table(tuple(ACTIVATIONS), scales, depths, width, seed, device)
+        super().__init__(depths=depths, scales=scales, width=width, log_norms=pack(table, "float32"),
+                         functions=list(names), depth=depth, scale=scale)
 
-    def widget(self):
-        """The assembled interface."""
-        return w.VBox([w.HBox([self.functions, w.VBox([self.depth, self.scale])]), self.chart, self.notes])
+    @traitlets.validate("functions")
+    def _check_functions(self, proposal):
+        for name in proposal.value:
+            get_activation(name)
+        return list(proposal.value)
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget())
+    @traitlets.validate("depth", "scale")
+    def _check_offered(self, proposal):
+        name = proposal.trait.name
+        offered = self.depths if name == "depth" else self.scales
+        if proposal.value not in offered:
+            raise ValueError(f"{name} must be one of the computed values {offered}, got {proposal.value!r}")
+        return proposal.value
+
+    def norms(self, name, scale, depth):
+        """The carried (depth,) gradient norms of activation ``name`` at this scale and depth."""
+        per_scale = sum(self.depths)
+        start = ((self.names.index(name) * len(self.scales) + self.scales.index(scale)) * per_scale
+                 + sum(self.depths[:self.depths.index(depth)]))
+        return 10.0 ** unpack(self.log_norms)[start:start + depth].astype(np.float64)
+
+    @property
+    def view(self):
+        """The norms the browser draws for the current controls."""
+        return GradientFlowView(self.depth, self.scale, {name: self.norms(name, self.scale, self.depth)
+                                                         for name in self.functions})
+
+    @property
+    def notes(self):
+        """The lines under the chart."""
+        return flow_notes(self.view)

@@ -5,6 +5,8 @@ import io
 import numpy as np
 from PIL import Image
 
+from ..data import load_image
+
 
 def to_unit_range(array):
     """Map an array to [0, 1] for display: kept as is if already inside, else min-max scaled."""
@@ -32,3 +34,18 @@ def png_bytes(rgb):
     buffer = io.BytesIO()
     Image.fromarray(rgb).save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
+
+
+# Photos carried inside a widget's state, so its JavaScript can compute on them with no kernel.
+CARRIED_PHOTOS = ("camera", "coins", "text", "brick", "moon", "astronaut")
+
+
+def grey_uint8(image):
+    """(H, W) values in [0, 1] -> (H, W) uint8, rounded: the compact form a widget carries."""
+    return (np.clip(image, 0, 1) * 255).round().astype(np.uint8)
+
+
+def carried_photo(name, size):
+    """The grey photo ``name`` with its longer side ``size``, as the browser sees it: quantized to
+    uint8 and back, float64 (H, W) in [0, 1]."""
+    return grey_uint8(load_image(name, grey=True, size=size)) / 255.0

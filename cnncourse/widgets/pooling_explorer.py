@@ -1,19 +1,22 @@
 """Pooling explorer: slide a max or average window over a grid of numbers and over a photo.
 
 ``explore_pooling`` is the pure part (a grid and settings in, the pooled grid and one window
-explained out); ``PoolingExplorer`` wires it to controls.
+explained out); ``PoolingExplorer`` is an anywidget whose JavaScript (``js/pooling_explorer.js``)
+computes the same in the browser, so the explorer stays live in the static book with no kernel.
 """
 
 from dataclasses import dataclass
 from html import escape
 
-import ipywidgets as w
+import anywidget
 import numpy as np
+import traitlets
 
-from .. import data
 from ..functional import avg_pool2d, max_pool2d
 from ..validation import as_array, as_int
-from .images import png_bytes, to_rgb
+from .esm_parts import esm_with
+from .live import pack
+from .images import CARRIED_PHOTOS, carried_photo
 
 MODES = ("max", "average")
 
@@ -117,90 +120,116 @@ def pooling_html(view):
     )
 
 
-class PoolingExplorer:
+def pooling_limits(shape, kernel_size, stride, padding):
+    """The largest window, padding, output row and output col the explorer allows for a grid of
+    ``shape`` (rows, cols) with these settings (window at most 5 and at most the grid)."""
+    kernel = min(5, *shape)
+    k = min(kernel_size, kernel)
+    p = min(padding, k // 2)
+    rows, cols = ((n + 2 * p - k) // stride for n in shape)
+    return {"kernel_size": kernel, "padding": k // 2, "row": rows, "col": cols}
+
+
+def photo_caption(name, shape, pooled_shape, kernel_size, stride, padding, mode):
+    """The line under the photos: sizes before and after, and the share of values kept."""
+    (h, w), (h_out, w_out) = shape, pooled_shape
+    zoom = max(1, round(h / h_out))
+    return (f"{name}: {h}x{w} \u2192 {h_out}x{w_out} after {kernel_size}x{kernel_size} {mode} pooling, "
+            f"stride {stride}, padding {padding}: {100 * h_out * w_out / (h * w):.0f}% of the values"
+            + (f" (shown enlarged {zoom}x)" if zoom > 1 else ""))
+
+
+class PoolingExplorer(anywidget.AnyWidget):
     """Max or average pooling with a chosen window, stride and padding, on numbers and on a photo.
 
-    The controls are attributes (``grid``, ``mode``, ``kernel_size``, ``stride``, ``padding``,
-    ``row``, ``col``, ``photo``); setting their ``value`` updates ``view`` (a :class:`PoolingView`
-    of the grid), ``photo_output`` (the pooled photo) and the display.
+    The controls are traitlets (``grid``, ``mode``, ``kernel_size``, ``stride``, ``padding``,
+    ``row``, ``col``, ``photo``); the browser computes and draws from them. Setting one here
+    clamps the others as the browser does (:func:`pooling_limits`); ``view`` (a
+    :class:`PoolingView` of the grid), ``photo_output`` (the pooled photo) and ``caption`` are
+    what the browser shows. photos: the photos carried for the photo menu, grey, longer side
+    ``image_size``.
     """
 
+    _esm = esm_with("pooling_explorer", "ui", "pool2d")
+    grids = traitlets.Dict().tag(sync=True)
+    photos = traitlets.Dict().tag(sync=True)
+    grid = traitlets.Unicode().tag(sync=True)
+    mode = traitlets.Unicode().tag(sync=True)
+    kernel_size = traitlets.Int(2).tag(sync=True)
+    stride = traitlets.Int(2).tag(sync=True)
+    padding = traitlets.Int(0).tag(sync=True)
+    row = traitlets.Int(0).tag(sync=True)
+    col = traitlets.Int(0).tag(sync=True)
+    photo = traitlets.Unicode().tag(sync=True)
+
     def __init__(self, grid="4x4 (iii)", mode="max", kernel_size=2, stride=2, photo="camera",
-                 image_size=128):
-        if grid not in GRIDS:
-            raise ValueError(f"unknown grid {grid!r}; choose one of {', '.join(GRIDS)}")
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-        data.check_photo_name(photo)
-        self.image_size = as_int(image_size, "image_size", minimum=8)
-        slider = dict(continuous_update=False)
-        self.grid = w.Dropdown(options=list(GRIDS), value=grid, description="numbers",
-                               layout=w.Layout(width="240px"))
-        self.mode = w.ToggleButtons(options=MODES, value=mode, description="pooling",
-                                    style={"button_width": "80px"})
-        self.kernel_size = w.IntSlider(value=kernel_size, min=1, max=5, description="window", **slider)
-        self.stride = w.IntSlider(value=stride, min=1, max=4, description="stride", **slider)
-        self.padding = w.IntSlider(value=0, min=0, max=kernel_size // 2, description="padding", **slider)
-        self.row = w.IntSlider(min=0, max=0, description="output row", **slider)
-        self.col = w.IntSlider(min=0, max=0, description="output col", **slider)
-        self.photo = w.Dropdown(options=data.PHOTOS, value=photo, description="photo")
-        self.numbers = w.HTML()
-        self.photo_input, self.photo_pooled = w.Image(format="png"), w.Image(format="png")
-        self.caption = w.HTML()
-        self._image = None
-        self._updating = False
-        self.photo.observe(self._on_photo, "value")
-        for control in (self.grid, self.mode, self.kernel_size, self.stride, self.padding,
-                        self.row, self.col):
-            control.observe(lambda change: self.update(), "value")
-        self._on_photo()
+                 image_size=128, photos=CARRIED_PHOTOS):
+        image_size = as_int(image_size, "image_size", minimum=8)
+        self._images = {name: carried_photo(name, image_size) for name in photos}
+        super().__init__(grids={name: g.tolist() for name, g in GRIDS.items()},
+                         photos={name: pack(np.round(image * 255), "uint8") for name, image in self._images.items()},
+                         grid=grid, mode=mode, kernel_size=kernel_size, stride=stride, photo=photo)
+        self.observe(lambda change: self._clamp(), ["grid", "kernel_size", "stride", "padding", "row", "col"])
+        self._clamp()
 
-    def _on_photo(self, change=None):
-        self._image = data.load_image(self.photo.value, grey=True, size=self.image_size)
-        self.photo_input.value = png_bytes(to_rgb(self._image))
-        self.update()
+    @traitlets.validate("grid")
+    def _check_grid(self, proposal):
+        if proposal.value not in GRIDS:
+            raise ValueError(f"unknown grid {proposal.value!r}; choose one of {', '.join(GRIDS)}")
+        return proposal.value
 
-    def _clamp_controls(self, grid):
-        """Keep every slider inside what torch allows for the current grid and window."""
-        self.kernel_size.max = min(5, *grid.shape)
-        self.padding.max = self.kernel_size.value // 2
-        padded = np.array(grid.shape) + 2 * self.padding.value
-        out_h, out_w = (padded - self.kernel_size.value) // self.stride.value + 1
-        self.row.max, self.col.max = out_h - 1, out_w - 1
+    @traitlets.validate("mode")
+    def _check_mode(self, proposal):
+        if proposal.value not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {proposal.value!r}")
+        return proposal.value
 
-    def update(self):
-        """Recompute the views from the controls and redraw."""
-        if self._updating or self._image is None:
-            return
-        grid = GRIDS[self.grid.value]
-        self._updating = True  # moving slider limits may change values: no re-entry meanwhile
-        self._clamp_controls(grid)
-        self._updating = False
-        k, s, p = self.kernel_size.value, self.stride.value, self.padding.value
-        self.view = explore_pooling(grid, self.mode.value, k, s, p, self.row.value, self.col.value)
-        self.numbers.value = pooling_html(self.view)
-        pool = max_pool2d if self.mode.value == "max" else avg_pool2d
-        self.photo_output = pool(self._image[None], k, s, p)[0]
-        zoom = max(1, round(self._image.shape[0] / self.photo_output.shape[0]))
-        shown = np.repeat(np.repeat(self.photo_output, zoom, axis=0), zoom, axis=1)
-        self.photo_pooled.value = png_bytes(to_rgb(shown))
-        (h, w_in), (h_out, w_out) = self._image.shape, self.photo_output.shape
-        self.caption.value = (
-            f"{self.photo.value}: {h}x{w_in} &rarr; {h_out}x{w_out} after {k}x{k} {self.mode.value} "
-            f"pooling, stride {s}, padding {p}: {100 * h_out * w_out / (h * w_in):.0f}% of the values"
-            + (f" (shown enlarged {zoom}x)" if zoom > 1 else "")
-        )
+    @traitlets.validate("photo")
+    def _check_photo(self, proposal):
+        if proposal.value not in self._images:
+            raise ValueError(f"unknown photo name {proposal.value!r}; choose one of {', '.join(self._images)}")
+        return proposal.value
 
-    def widget(self):
-        """The assembled interface."""
-        def column(title, child):
-            return w.VBox([w.HTML(f"<b>{title}</b>"), child])
-        controls = w.VBox([w.HBox([self.grid, self.mode]),
-                           w.HBox([w.VBox([self.kernel_size, self.stride, self.padding]),
-                                   w.VBox([self.row, self.col])])])
-        photos = w.HBox([column("photo", self.photo_input), column("pooled", self.photo_pooled)])
-        return w.VBox([controls, self.numbers, w.HBox([self.photo]), self.caption, photos])
+    @traitlets.validate("kernel_size", "stride")
+    def _check_positive(self, proposal):
+        return as_int(proposal.value, proposal.trait.name, minimum=1)
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget())
+    @traitlets.validate("padding", "row", "col")
+    def _check_non_negative(self, proposal):
+        return as_int(proposal.value, proposal.trait.name, minimum=0)
+
+    def _clamp(self):
+        """Keep every control inside what torch allows for the current grid and window."""
+        limits = pooling_limits(GRIDS[self.grid].shape, self.kernel_size, self.stride, self.padding)
+        with self.hold_trait_notifications():
+            for name, top in limits.items():
+                if getattr(self, name) > top:
+                    setattr(self, name, top)
+
+    @property
+    def limits(self):
+        """The largest value each of kernel_size, padding, row and col may take now."""
+        return pooling_limits(GRIDS[self.grid].shape, self.kernel_size, self.stride, self.padding)
+
+    @property
+    def view(self):
+        """The :class:`PoolingView` of the chosen grid, as the numbers table shows it."""
+        return explore_pooling(GRIDS[self.grid], self.mode, self.kernel_size, self.stride, self.padding,
+                               self.row, self.col)
+
+    @property
+    def image(self):
+        """The chosen photo as carried: (H, W) float64 in [0, 1]."""
+        return self._images[self.photo]
+
+    @property
+    def photo_output(self):
+        """The chosen photo pooled with the current settings."""
+        pool = max_pool2d if self.mode == "max" else avg_pool2d
+        return pool(self.image[None], self.kernel_size, self.stride, self.padding)[0]
+
+    @property
+    def caption(self):
+        """The text under the photos."""
+        return photo_caption(self.photo, self.image.shape, self.photo_output.shape, self.kernel_size,
+                             self.stride, self.padding, self.mode)

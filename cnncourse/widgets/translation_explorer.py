@@ -1,86 +1,94 @@
 """Translation explorer: shift a photo by a few pixels and compare feature maps before and after pooling.
 
-The pure part is :func:`cnncourse.demos.invariance.compare_shift`; this module wires it to controls.
+The pure part is :func:`cnncourse.demos.invariance.compare_shift`; ``TranslationExplorer`` is an
+anywidget whose JavaScript (``js/translation_explorer.js``) computes the same comparison in the
+browser on the carried photos, so it stays live in the static book with no kernel.
 """
 
-import ipywidgets as w
+import anywidget
 import numpy as np
+import traitlets
 
-from .. import data
+from .. import kernels
 from ..demos.invariance import POOLS, compare_shift
 from ..validation import as_int
-from .images import png_bytes, to_rgb
+from .esm_parts import esm_with
+from .live import pack
+from .images import CARRIED_PHOTOS, carried_photo
 
 POOL_SIZES = (1, 2, 4, 8)
 MAX_SHIFT = 8
-DISPLAY_ZOOM = 2  # every picture is shown with its pixels doubled
+KERNEL = "sobel_left"
 
 
-def _same_scale_pngs(a, b, zoom):
-    """Two non-negative maps as PNGs on one brightness scale (their common maximum is white),
-    each pixel repeated ``zoom`` times along both axes."""
-    top = max(float(a.max()), float(b.max())) or 1.0
-    return [png_bytes(to_rgb(np.repeat(np.repeat(m / top, zoom, axis=0), zoom, axis=1))) for m in (a, b)]
+def shift_caption(comparison, pool_size, mode):
+    """The sentence under the pictures: both correlations."""
+    return ("Correlation between the maps of the original and the shifted photo, compared position by "
+            f"position: {comparison.correlation_before:.2f} before pooling, "
+            f"{comparison.correlation_after:.2f} after {pool_size}x{pool_size} {mode} pooling "
+            "(1 = identical up to brightness).")
 
 
-class TranslationExplorer:
+class TranslationExplorer(anywidget.AnyWidget):
     """Pick a photo, a shift and a pooling window; see both feature maps and how alike they stay.
 
-    The controls are attributes (``photo``, ``shift``, ``pool_size``, ``mode``); setting their
-    ``value`` updates ``view`` (a :class:`cnncourse.demos.invariance.ShiftComparison`) and the pictures.
+    The controls are traitlets (``photo``, ``shift``, ``pool_size``, ``mode``); the browser
+    recomputes from them. ``view`` (a :class:`cnncourse.demos.invariance.ShiftComparison`) and
+    ``caption`` are what it shows. photos: the photos carried, grey, longer side ``image_size``.
     """
 
-    def __init__(self, photo="camera", shift=2, pool_size=4, mode="max", image_size=128):
-        data.check_photo_name(photo)
-        self.image_size = as_int(image_size, "image_size", minimum=2 * MAX_SHIFT + 8)
-        self.photo = w.Dropdown(options=data.PHOTOS, value=photo, description="photo")
-        self.shift = w.IntSlider(value=shift, min=-MAX_SHIFT, max=MAX_SHIFT, description="shift (px)",
-                                 continuous_update=False)
-        self.pool_size = w.ToggleButtons(options=POOL_SIZES, value=pool_size, description="pool",
-                                         style={"button_width": "40px"})
-        self.mode = w.ToggleButtons(options=tuple(POOLS), value=mode, description="pooling")
-        self.images = {name: w.Image(format="png") for name in
-                       ("original", "shifted", "features", "shifted_features", "pooled", "shifted_pooled")}
-        self.caption = w.HTML()
-        self._image = None
-        self.photo.observe(self._on_photo, "value")
-        for control in (self.shift, self.pool_size, self.mode):
-            control.observe(lambda change: self.update(), "value")
-        self._on_photo()
+    _esm = esm_with("translation_explorer", "ui", "pool2d")
+    photos = traitlets.Dict().tag(sync=True)
+    kernel = traitlets.List().tag(sync=True)
+    max_shift = traitlets.Int(MAX_SHIFT).tag(sync=True)
+    pool_sizes = traitlets.List(list(POOL_SIZES)).tag(sync=True)
+    photo = traitlets.Unicode().tag(sync=True)
+    shift = traitlets.Int(0).tag(sync=True)
+    pool_size = traitlets.Int(4).tag(sync=True)
+    mode = traitlets.Unicode("max").tag(sync=True)
 
-    def _on_photo(self, change=None):
-        self._image = data.load_image(self.photo.value, grey=True, size=self.image_size)
-        self.update()
+    def __init__(self, photo="camera", shift=2, pool_size=4, mode="max", image_size=128, photos=CARRIED_PHOTOS):
+        image_size = as_int(image_size, "image_size", minimum=2 * MAX_SHIFT + 8)
+        self._images = {name: carried_photo(name, image_size) for name in photos}
+        super().__init__(photos={name: pack(np.round(image * 255), "uint8") for name, image in self._images.items()},
+                         kernel=kernels.get(KERNEL).tolist(), photo=photo, shift=shift, pool_size=pool_size, mode=mode)
 
-    def update(self):
-        """Recompute the comparison from the controls and redraw."""
-        v = self.view = compare_shift(self._image, self.shift.value, self.pool_size.value,
-                                      self.mode.value, margin=MAX_SHIFT)
-        zoom = self.pool_size.value
-        pictures = (_same_scale_pngs(v.original, v.shifted, DISPLAY_ZOOM)
-                    + _same_scale_pngs(v.features, v.shifted_features, DISPLAY_ZOOM)
-                    + _same_scale_pngs(v.pooled, v.shifted_pooled, DISPLAY_ZOOM * zoom))
-        for image, png in zip(self.images.values(), pictures):
-            image.value = png
-        self.caption.value = (
-            f"Correlation between the maps of the original and the shifted photo, compared position "
-            f"by position: <b>{v.correlation_before:.2f}</b> before pooling, "
-            f"<b>{v.correlation_after:.2f}</b> after {zoom}x{zoom} {self.mode.value} pooling "
-            "(1 = identical up to brightness)."
-        )
+    @traitlets.validate("photo")
+    def _check_photo(self, proposal):
+        if proposal.value not in self._images:
+            raise ValueError(f"unknown photo name {proposal.value!r}; choose one of {', '.join(self._images)}")
+        return proposal.value
 
-    def widget(self):
-        """The assembled interface."""
-        def row(title, left, right):
-            return w.HBox([w.HTML(f"<b>{title}</b>", layout=w.Layout(width="110px")),
-                           self.images[left], self.images[right]])
-        controls = w.VBox([w.HBox([self.photo, self.shift]), w.HBox([self.pool_size, self.mode])])
-        return w.VBox([controls, self.caption,
-                       w.HTML("<i>left: original, right: shifted</i>"),
-                       row("photo", "original", "shifted"),
-                       row("edge features", "features", "shifted_features"),
-                       row("pooled (enlarged)", "pooled", "shifted_pooled")])
+    @traitlets.validate("shift")
+    def _check_shift(self, proposal):
+        shift = as_int(proposal.value, "shift")
+        if abs(shift) > MAX_SHIFT:
+            raise ValueError(f"shift must be between {-MAX_SHIFT} and {MAX_SHIFT}, got {shift}")
+        return shift
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget())
+    @traitlets.validate("pool_size")
+    def _check_pool_size(self, proposal):
+        if proposal.value not in POOL_SIZES:
+            raise ValueError(f"pool_size must be one of {POOL_SIZES}, got {proposal.value!r}")
+        return proposal.value
+
+    @traitlets.validate("mode")
+    def _check_mode(self, proposal):
+        if proposal.value not in POOLS:
+            raise ValueError(f"mode must be one of {tuple(POOLS)}, got {proposal.value!r}")
+        return proposal.value
+
+    @property
+    def image(self):
+        """The chosen photo as carried: (H, W) float64 in [0, 1]."""
+        return self._images[self.photo]
+
+    @property
+    def view(self):
+        """The comparison the browser shows for the current controls."""
+        return compare_shift(self.image, self.shift, self.pool_size, self.mode, KERNEL, margin=MAX_SHIFT)
+
+    @property
+    def caption(self):
+        """The sentence under the pictures."""
+        return shift_caption(self.view, self.pool_size, self.mode)
