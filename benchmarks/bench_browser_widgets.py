@@ -1,0 +1,73 @@
+"""The book in headless Chromium: cold page weight per chapter, and the time from a control
+change to the redrawn output for each live widget (target: one frame, 16 ms).
+
+Uses the build named by CNNCOURSE_BOOK (a folder given to ``python -m tools.build_book
+--output``), or builds the book into a temporary folder first.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the browser harness of the tests
+
+from .timing import report  # noqa: E402
+
+# widget on a chapter page -> (CSS selector of a control, values to cycle through)
+CONTROLS = {
+    "chapters/01_convolution.html": [
+        ("kernel explorer: kernel", '.cnn-live [data-trait="kernel"]', ["gaussian_7x7", "sharpen", "log_5x5", "sobel_top"]),
+        ("kernel explorer: photo", '.cnn-live [data-trait="photo"]', ["coins", "camera", "astronaut", "moon"]),
+    ],
+}
+
+# Sets a control's value, fires its event, and returns how long the widget took to redraw
+# (its listeners run synchronously in the event).
+TIME_CHANGE = """
+const [selector, value] = arguments;
+const control = document.querySelector(selector);
+control.value = value;
+const start = performance.now();
+control.dispatchEvent(new Event(control.type === "range" ? "input" : "change"));
+return performance.now() - start;
+"""
+
+
+def html_folder():
+    if os.environ.get("CNNCOURSE_BOOK"):
+        return Path(os.environ["CNNCOURSE_BOOK"]) / "_build" / "html"
+    import book_build
+    return book_build.build_once(Path(tempfile.mkdtemp(prefix="bench-book-"))).html
+
+
+def run():
+    import functools
+    import http.server
+    import threading
+
+    import browser
+
+    html = html_folder()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(browser.QuietHandler, directory=str(html)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    driver = browser.start_browser()
+    try:
+        for page in sorted(p.relative_to(html).as_posix() for p in (html / "chapters").glob("*.html")):
+            driver.get(base + page)
+            time.sleep(2)  # what the page loads after its load event (MathJax's parts, fonts)
+            weight = sum(browser.requests(driver).values())
+            print(f"{'cold page weight, ' + page:44s} {weight / 1e6:10.2f} MB {'':28s}   target < 2 MB: "
+                  f"{'met' if weight < 2_000_000 else 'NOT met'}", flush=True)
+            for name, selector, values in CONTROLS.get(page, []):
+                times = [driver.execute_script(TIME_CHANGE, selector, values[i % len(values)]) / 1000
+                         for i in range(4 * len(values))]
+                seconds = statistics.median(times)
+                report(f"{name} change -> redrawn", seconds, "median < 16 ms", seconds < 0.016)
+    finally:
+        driver.quit()
+        server.shutdown()
