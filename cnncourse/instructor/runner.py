@@ -38,10 +38,18 @@ def main(input_dir):
     _quiet_standard_streams()
     _drop_privileges(program.get("uid"))
     _set_limits(program["limits"])
+    _preload()
     report = Supervisor(program).run()
     out.write(json.dumps(report, allow_nan=True))
     out.close()
     os._exit(0)  # as pid 1, leaving kills whatever the learner's code left behind
+
+
+def _preload():
+    """Import the checks (and with them NumPy and torch) and IPython once, before any kernel is forked:
+    every kernel and evaluator starts with them loaded, so no cell pays for the imports."""
+    import IPython.core.interactiveshell  # noqa: F401
+    import cnncourse.exercises  # noqa: F401
 
 
 def _quiet_standard_streams():
