@@ -9,12 +9,15 @@
   ``<svg>``, widget icons included, which breaks the widgets that keep a handle on their ``<i>``.
   The few icons the theme's pages use are written into the pages as inline SVG instead, taken
   from that same script, and the script is neither loaded nor shipped.
+- The notebooks' figures are PNG files; the pages show lossless WebP copies where those are
+  smaller (about half the bytes for plots and photos).
 """
 
 import json
 import re
 from pathlib import Path
 
+from PIL import Image
 from sphinx.errors import ExtensionError
 
 HERE = Path(__file__).resolve().parent
@@ -27,7 +30,7 @@ BASE_MODELS = {("@jupyter-widgets/base", "LayoutModel"), ("@jupyter-widgets/base
 
 ICON_SCRIPT = re.compile(r'<(?:script[^>]*src|link[^>]*href)="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*>'
                          r'(?:</script>)?\s*')
-ICON = re.compile(r'<i class="([^"]*\bfa-[^"]*)"([^>]*)>\s*</i>')
+ICON = re.compile(r'<(i|span) class="([^"]*\bfa-[^"]*)"([^>]*)>\s*</\1>')
 STYLES = {"fa-solid": "fas", "fas": "fas", "fa-regular": "far", "far": "far", "fa-brands": "fab", "fab": "fab"}
 # icon name -> [width, height, aliases, unicode, path] in fontawesome.js; a pack ends with d("fas",p)
 ICON_ENTRY = re.compile(r'(?:"([a-z0-9-]+)"|([a-z0-9]+)):\[(\d+),(\d+),\[([^\]]*)\],"[0-9a-f]*","([^"]+)"\]')
@@ -70,8 +73,24 @@ def icon_paths(script):
     return icons
 
 
-def inline_icons(app, exception):
-    """Write the pages' icons as inline SVG and drop fontawesome.js from the site."""
+FIGURE = re.compile(r'(_images/[^"/]+)\.png"')
+
+
+def webp_figures(images):
+    """{png name: webp name} for the figures in ``images`` whose lossless WebP copy is smaller."""
+    smaller = {}
+    for png in images.glob("*.png"):
+        webp = png.with_suffix(".webp")
+        if not webp.exists() or webp.stat().st_mtime < png.stat().st_mtime:
+            with Image.open(png) as image:
+                image.save(webp, "webp", lossless=True, method=2)
+        if webp.stat().st_size < 0.9 * png.stat().st_size:
+            smaller[png.name] = webp.name
+    return smaller
+
+
+def light_pages(app, exception):
+    """Write the pages' icons as inline SVG, drop fontawesome.js, and show figures as WebP."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.builder.outdir)
@@ -81,20 +100,24 @@ def inline_icons(app, exception):
         raise ExtensionError(f"live_pages: found no icons in {script}: has the theme's icon script changed?")
 
     def replace(match):
-        classes = match.group(1).split()
+        classes = match.group(2).split()
         style = next((STYLES[c] for c in classes if c in STYLES), "fas")
         names = [c[3:] for c in classes if c.startswith("fa-") and c not in STYLES]
         svg = next((icons[style, name] for name in names if (style, name) in icons), None)
         if svg is None:
-            raise ExtensionError(f"live_pages: no icon for <i class='{match.group(1)}'>")
+            raise ExtensionError(f"live_pages: no icon for <{match.group(1)} class='{match.group(2)}'>")
         kept = " ".join(c for c in classes if c not in STYLES)
-        return svg.replace('class="svg-inline--fa"', f'class="svg-inline--fa {kept}"{match.group(2)}')
+        return svg.replace('class="svg-inline--fa"', f'class="svg-inline--fa {kept}"{match.group(3)}')
+
+    smaller = webp_figures(outdir / "_images")
+
+    def figure(match):
+        name = match.group(1).rsplit("/", 1)[1] + ".png"
+        return f'{match.group(1)}.webp"' if name in smaller else match.group(0)
 
     for page in outdir.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        if "fa-" not in html and "fontawesome.js" not in html:
-            continue
-        new = ICON.sub(replace, ICON_SCRIPT.sub("", html))
+        new = FIGURE.sub(figure, ICON.sub(replace, ICON_SCRIPT.sub("", html)))
         if new != html:
             page.write_text(new, encoding="utf-8")
     for leftover in (script, script.with_name("fontawesome.js.map"), script.with_name("fontawesome.js.LICENSE.txt")):
@@ -104,6 +127,6 @@ def inline_icons(app, exception):
 def setup(app):
     # after myst-nb has added a page's widget scripts (priority 500)
     app.connect("html-page-context", page_scripts, priority=900)
-    app.connect("build-finished", inline_icons)
+    app.connect("build-finished", light_pages)
     app.add_css_file(STYLESHEET)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
