@@ -87,3 +87,25 @@ def test_monkeypatched_numpy_cannot_fool_the_checks(monkeypatch):
     monkeypatch.setattr(np, "allclose", lambda *a, **k: True)
     with pytest.raises(ExerciseFailed):
         check_corr2d(lambda x, k: loop_corr2d(x, k) + 1)
+
+
+def test_ipython_shows_one_clean_line_not_the_checkers_source():
+    from IPython.core.interactiveshell import InteractiveShell
+    shell = InteractiveShell.instance()
+    shown = []
+    shell._showtraceback = lambda etype, evalue, stb: shown.append(stb)
+    shell.user_ns.update(check_corr2d=check_corr2d, np=np)
+    shell.run_cell("check_corr2d(lambda x, k: np.zeros((3, 3)))")
+    (lines,) = shown
+    assert len(lines) == 1 and lines[0].startswith("ExerciseFailed: corr2d(x of shape (4, 4)")
+    assert "compare_arrays" not in lines[0] and "Traceback" not in lines[0]
+
+
+def test_a_result_that_claims_to_equal_everything_is_judged_by_its_value():
+    class Anything(int):
+        __eq__ = lambda self, other: True
+        __ne__ = lambda self, other: False
+        __hash__ = int.__hash__
+
+    with pytest.raises(ExerciseFailed, match="gave 1, expected 56"):
+        check_conv_layer_params(lambda c_in, c_out, k: Anything(1))

@@ -81,6 +81,10 @@ def test_solutions_hidden_tests_and_outputs_are_removed(generated, source):
             assert cell.outputs == [] and cell.execution_count is None
     assert "widgets" not in learner.metadata
     assert graded_ids(learner) == graded_ids(original)
+    tests = [c for c in learner.cells if nbgrader(c).get("grade") and not nbgrader(c).get("solution")]
+    assert tests and all("raises-exception" in c.metadata.get("tags", []) for c in tests)
+    others = [c for c in learner.cells if c not in tests]
+    assert not any("raises-exception" in c.metadata.get("tags", []) for c in others)
 
 
 @pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.name)

@@ -1,4 +1,5 @@
-"""Learner versions of the chapter notebooks: solutions replaced, hidden tests removed, outputs cleared.
+"""Learner versions of the chapter notebooks: solutions replaced, hidden tests removed, outputs cleared,
+test cells tagged so that Run All runs past a failing check.
 
 ``python -m cnncourse.instructor.student notebooks student`` (what ``make student`` runs) writes
 ``student/NN_name.ipynb`` for every ``notebooks/NN_name.ipynb``. A learner's work is never
@@ -19,6 +20,7 @@ import nbformat
 from .nbgrader_course import Course, NbgraderError, chapter_notebooks
 
 RECORD_NAME = ".generated.json"
+RAISES_EXCEPTION = "raises-exception"  # JupyterLab runs on past a cell with this tag
 
 CREATED, UPDATED, UNCHANGED, KEPT = "new", "updated", "up to date", "kept"
 
@@ -64,14 +66,22 @@ def generate_student_notebooks(source_dir, target_dir):
         )
     with tempfile.TemporaryDirectory(prefix="cnncourse-student-") as root:
         released = Course(root).release(notebooks)
-        versions = {name: _without_widget_state(path) for name, path in released.items()}
+        versions = {name: _learner_version(path) for name, path in released.items()}
     return install(versions, target)
 
 
-def _without_widget_state(path):
-    """The notebook's bytes without the widget state saved with the source's (now cleared) outputs."""
+def _learner_version(path):
+    """The released notebook's bytes, finished for learners: no widget state saved with the source's
+    (now cleared) outputs, and every test cell tagged ``raises-exception``, so that a failing check
+    does not stop Run All in JupyterLab."""
     nb = nbformat.read(path, as_version=4)
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            tags = cell.metadata.setdefault("tags", [])
+            if RAISES_EXCEPTION not in tags:
+                tags.append(RAISES_EXCEPTION)
     return nbformat.writes(nb).encode("utf-8")
 
 
