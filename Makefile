@@ -14,7 +14,7 @@ help:
 	@echo "make test      run every test: package, widgets, exercises, notebooks (nbval), book"
 	@echo "make lab       open JupyterLab on your own copies of the notebooks (student/)"
 	@echo "make student   generate learner notebooks (solutions removed) into student/"
-	@echo "make grade     grade every submission in submissions/<student>/*.ipynb"
+	@echo "make grade     grade every submission in submissions/<student>/*.ipynb, each in a sandbox (needs bwrap)"
 	@echo "make bench     speed benchmarks, printed as ratios against baselines"
 	@echo "make test-gpu  the notebook suite on CUDA (fails when there is no GPU)"
 	@echo "make notebooks re-execute the course notebooks in place (for authors)"
@@ -45,7 +45,7 @@ lab: student
 	$(BIN)/jupyter lab --notebook-dir=student $(if $(CI),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 grade: $(STAMP)
-	$(PY) -m cnncourse.instructor.grade notebooks submissions grading
+	$(PY) -m cnncourse.instructor.grade notebooks submissions grading $(GRADE_FLAGS)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
