@@ -1,11 +1,13 @@
 """The convolution-arithmetic animator and the shape calculator: pure functions, and widgets driven by their controls."""
 
 import itertools
+import json
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+import traitlets
 
 from cnncourse.functional import conv_output_size, conv_transpose_output_size
 from cnncourse.shapes.layer_specs import EXAMPLES
@@ -96,25 +98,22 @@ def expected_size(n, k, p, s, d, transposed):
 
 def test_every_slider_combination_of_a_small_grid_draws():
     animator = ConvArithmeticAnimator()
-    controls = (animator.size, animator.kernel_size, animator.padding, animator.stride, animator.dilation,
-                animator.transposed)
+    names = ("n", "kernel_size", "padding", "stride", "dilation", "transposed")
     grid = itertools.product(range(1, 7), range(1, 5), range(0, 4), range(1, 4), range(1, 4), (False, True))
     for values in grid:
-        for control, value in zip(controls, values):
-            control.value = value
+        for name, value in zip(names, values):
+            setattr(animator, name, value)
         size = expected_size(*values)
         view = animator.view
         assert view.output_size == size and view.valid == (size > 0)
-        assert animator.position.max == animator.play.max == max(size * size - 1, 0)
-        animator.position.value = animator.position.max  # the last kernel position draws too
-        assert animator.view.position == animator.position.max
-        assert animator.drawing.value.startswith("<svg") and animator.view.formula in animator.caption.value
+        assert animator.positions == size * size
+        animator.position = 10_000  # past the last kernel position: it stops there, as the slider
+        assert animator.view.position == max(size * size - 1, 0)
+        assert animator.drawing.startswith("<svg") and animator.view.formula in animator.caption
 
 
 def test_output_size_equals_torch_over_the_sliders_whole_range():
-    animator = ConvArithmeticAnimator()
-    ranges = [range(c.min, c.max + 1) for c in (animator.size, animator.kernel_size, animator.padding,
-                                                animator.stride, animator.dilation)]
+    ranges = [range(low, high + 1) for low, high in ConvArithmeticAnimator.LIMITS.values()]
     for (n, k, p, s, d), transposed in itertools.product(itertools.product(*ranges), (False, True)):
         view = conv_arithmetic(n, k, p, s, d, transposed)
         op = F.conv_transpose2d if transposed else F.conv2d
@@ -126,26 +125,35 @@ def test_output_size_equals_torch_over_the_sliders_whole_range():
         assert view.output_size == size and view.valid == (size > 0)
 
 
-def test_position_slider_and_play_step_the_kernel():
+def test_position_steps_the_kernel_over_every_output_cell():
     animator = ConvArithmeticAnimator(n=7, kernel_size=3, padding=1, stride=2)
-    assert animator.position.max == 15 and animator.play.max == 15
-    link = animator.link
-    assert (link.source, link.target) == ((animator.play, "value"), (animator.position, "value"))
+    assert animator.positions == 16 and not animator.playing and animator.interval == 700
     seen = []
     for position in range(16):
-        animator.position.value = position
+        animator.position = position
         seen.append((animator.view.row, animator.view.col))
-        assert f"Output cell ({animator.view.row}, {animator.view.col})" in animator.caption.value
+        assert f"Output cell ({animator.view.row}, {animator.view.col})" in animator.caption
     assert seen == [(r, c) for r in range(4) for c in range(4)]
-    animator.stride.value = 3  # fewer positions: the slider's range shrinks and the value follows
-    assert animator.position.max == 8 and animator.view.position == 8
+    animator.stride = 3  # fewer positions: the position follows
+    assert animator.positions == 9 and animator.position == 8 and animator.view.position == 8
 
 
-def test_invalid_setting_is_shown_in_words():
+def test_invalid_setting_is_shown_in_words_and_bad_settings_raise():
     animator = ConvArithmeticAnimator(n=2, kernel_size=5, padding=0, stride=1)
-    assert not animator.view.valid and "no output" in animator.caption.value
-    assert "#c0392b" in animator.caption.value and animator.position.max == 0
-    assert animator.widget().children
+    assert not animator.view.valid and "no output" in animator.caption
+    assert "#c0392b" in animator.caption and animator.positions == 0 and animator.position == 0
+    for name, value, error, words in [("n", 13, ValueError, "n must be <= 12"), ("stride", 0, ValueError, "stride must be >= 1"),
+                                      ("padding", 1.5, traitlets.TraitError, "padding"),
+                                      ("position", -1, ValueError, "position must be >= 0"),
+                                      ("interval", 10, ValueError, "interval must be >= 50")]:
+        with pytest.raises(error, match=words):
+            setattr(animator, name, value)
+
+
+def test_animator_state_is_small():
+    state = ConvArithmeticAnimator().get_state()
+    assert len(json.dumps({k: v for k, v in state.items() if k != "_esm"})) < 1000
+    assert len(state["_esm"]) < 30_000
 
 
 # -- shape calculator --------------------------------------------------------------------------
@@ -160,35 +168,27 @@ def test_calculate_shapes_reports_or_explains():
 
 def test_shape_calculator_presets_and_editing():
     calculator = ShapeCalculator()
-    assert calculator.report.rows[-1].values == 1152 and "1,152" in calculator.table.value
-    calculator.preset.value = "AlexNet, conv1 to pool5"
+    assert calculator.report.rows[-1].values == 1152 and "1,152" in calculator.table
+    calculator.preset = "AlexNet, conv1 to pool5"
     assert calculator.report.rows[-1].output_shape == (256, 6, 6)
-    assert "34,944" in calculator.table.value and "256 x 6 x 6" in calculator.table.value
-    assert calculator.preset.value == "AlexNet, conv1 to pool5"  # choosing a preset is not an edit
-    calculator.text.value = calculator.text.value + "conv 10 3 p1\n"
-    assert calculator.preset.value == "custom" and calculator.report.rows[-1].output_shape == (10, 6, 6)
-    calculator.text.value = "input 3 32 32\nconv 16 3 q1"
-    assert "unknown option &#x27;q1&#x27;" in calculator.table.value and calculator.report.error
-    calculator.preset.value = "custom"  # choosing custom keeps the text
-    assert calculator.text.value == "input 3 32 32\nconv 16 3 q1"
-    calculator.preset.value = "1x1 bottleneck before a 5x5 conv"
+    assert "34,944" in calculator.table and "256 x 6 x 6" in calculator.table
+    assert calculator.preset == "AlexNet, conv1 to pool5"  # choosing a preset is not an edit
+    calculator.text = calculator.text + "conv 10 3 p1\n"
+    assert calculator.preset == "custom" and calculator.report.rows[-1].output_shape == (10, 6, 6)
+    calculator.text = "input 3 32 32\nconv 16 3 q1"
+    assert "unknown option &#x27;q1&#x27;" in calculator.table and calculator.report.error
+    calculator.preset = "custom"  # choosing custom keeps the text
+    assert calculator.text == "input 3 32 32\nconv 16 3 q1"
+    calculator.preset = "1x1 bottleneck before a 5x5 conv"
     assert calculator.report.total_multiplications == 2_408_448 + 10_035_200
-    assert calculator.widget().children
+    with pytest.raises(ValueError, match="preset must be one of"):
+        calculator.preset = "VGG"
 
 
 def test_every_preset_renders_a_table():
     calculator = ShapeCalculator()
     for name in EXAMPLES:
-        calculator.preset.value = name
-        assert not calculator.report.error and "<table" in calculator.table.value
+        calculator.preset = name
+        assert not calculator.report.error and "<table" in calculator.table
     with pytest.raises(ValueError, match="preset must be one of"):
         ShapeCalculator(preset="VGG")
-
-
-def test_play_control_follows_the_position_slider():
-    # The saved (static book) state must show the play control where the kernel is drawn.
-    animator = ConvArithmeticAnimator(n=7, kernel_size=3, padding=1, stride=2)
-    animator.position.value = 5
-    assert animator.play.value == 5 and (animator.view.row, animator.view.col) == (1, 1)
-    animator.size.value = 3  # fewer positions: both controls clamp together
-    assert animator.play.value == animator.position.value <= animator.position.max

@@ -1,8 +1,9 @@
 """Convolution arithmetic animator: the padded input grid, the kernel's footprint and the output grid.
 
 ``conv_arithmetic`` is the pure part: sizes in, a :class:`ConvArithmetic` describing the grids out.
-``arithmetic_svg`` draws one as an SVG string, cheap enough to redraw on every slider move and
-shown as it is in the static book. ``ConvArithmeticAnimator`` wires both to sliders and a play button.
+``arithmetic_svg`` draws one as an SVG string and ``caption_html`` words it. They are the reference
+for the widget's JavaScript (js/arithmetic_animator.js), which does the same in the browser, so
+``ConvArithmeticAnimator``'s sliders and play button work in the static book too.
 
 A transposed convolution is drawn the way it can be computed: a stride-1 convolution over the
 input with ``s - 1`` zeros inserted between neighbouring pixels and ``d(k - 1) - p`` zeros of
@@ -11,11 +12,13 @@ padding around it (a negative amount crops instead).
 
 from dataclasses import dataclass
 
-import ipywidgets as w
+import anywidget
+import traitlets
 
 from ..functional.padding import conv_output_size
 from ..functional.transposed import conv_transpose_output_size
 from ..validation import as_int
+from .live import esm
 
 INPUT, PADDING, INSERTED = "input", "padding", "inserted"
 
@@ -238,55 +241,76 @@ def caption_html(view):
             f"<p style='color:{colour}'>{view.message}</p><p>{where}</p>")
 
 
-class ConvArithmeticAnimator:
+class ConvArithmeticAnimator(anywidget.AnyWidget):
     """Sliders for the sizes, a play button stepping the kernel over the output, and the picture.
 
-    Controls are attributes: ``size``, ``kernel_size``, ``padding``, ``stride``, ``dilation``,
-    ``transposed``, ``position`` and ``play`` (linked to ``position`` in the browser). Setting a
-    control's ``value`` recomputes ``view`` (a :class:`ConvArithmetic`) and the HTML outputs
-    ``drawing`` and ``caption``.
+    The controls are traits: ``n``, ``kernel_size``, ``padding``, ``stride``, ``dilation``
+    (ints within :attr:`LIMITS`), ``transposed``, ``position`` (the output cell the kernel is on,
+    kept below :attr:`positions`, as the slider is) and ``playing`` (the play button; the browser
+    steps ``position`` every ``interval`` ms). ``view`` is what is drawn (a :class:`ConvArithmetic`),
+    ``drawing`` and ``caption`` the SVG and HTML the browser shows for it.
     """
 
-    def __init__(self, n=7, kernel_size=3, padding=1, stride=2, dilation=1, transposed=False):
-        slider = dict(continuous_update=True, style={"description_width": "90px"})
-        self.size = w.IntSlider(value=n, min=1, max=12, description="input n", **slider)
-        self.kernel_size = w.IntSlider(value=kernel_size, min=1, max=7, description="kernel k", **slider)
-        self.padding = w.IntSlider(value=padding, min=0, max=4, description="padding p", **slider)
-        self.stride = w.IntSlider(value=stride, min=1, max=4, description="stride s", **slider)
-        self.dilation = w.IntSlider(value=dilation, min=1, max=3, description="dilation d", **slider)
-        self.transposed = w.Checkbox(value=transposed, description="transposed")
-        self.position = w.IntSlider(value=0, min=0, max=0, description="kernel at", **slider)
-        self.play = w.Play(value=0, min=0, max=0, interval=700, description="play")
-        self.link = w.jslink((self.play, "value"), (self.position, "value"))
-        self.drawing, self.caption = w.HTML(), w.HTML()
-        self._updating = False
-        for control in (self.size, self.kernel_size, self.padding, self.stride, self.dilation,
-                        self.transposed, self.position):
-            control.observe(lambda change: self.update(), "value")
-        self.update()
+    LIMITS = {"n": (1, 12), "kernel_size": (1, 7), "padding": (0, 4), "stride": (1, 4), "dilation": (1, 3)}
+    _esm = esm("arithmetic_animator")
+    n = traitlets.Int(7).tag(sync=True)
+    kernel_size = traitlets.Int(3).tag(sync=True)
+    padding = traitlets.Int(1).tag(sync=True)
+    stride = traitlets.Int(2).tag(sync=True)
+    dilation = traitlets.Int(1).tag(sync=True)
+    transposed = traitlets.Bool(False).tag(sync=True)
+    position = traitlets.Int(0).tag(sync=True)
+    playing = traitlets.Bool(False).tag(sync=True)
+    interval = traitlets.Int(700).tag(sync=True)
+    limits = traitlets.Dict().tag(sync=True)
 
-    def update(self):
-        """Recompute the view from the controls and redraw."""
-        if self._updating:
-            return
-        settings = (self.size.value, self.kernel_size.value, self.padding.value, self.stride.value,
-                    self.dilation.value, self.transposed.value)
-        first = conv_arithmetic(*settings)
-        self._updating = True  # shrinking the sliders' range may move their value: no re-entry
-        self.position.max = self.play.max = max(first.positions - 1, 0)
-        self.play.value = self.position.value  # the browser link aside, keep the saved state in step
-        self._updating = False
-        self.view = first if self.position.value == 0 else conv_arithmetic(*settings, self.position.value)
-        self.drawing.value = arithmetic_svg(self.view)
-        self.caption.value = caption_html(self.view)
+    def __init__(self, n=7, kernel_size=3, padding=1, stride=2, dilation=1, transposed=False, **kwargs):
+        super().__init__(limits={name: list(bounds) for name, bounds in self.LIMITS.items()}, **kwargs)
+        self.n, self.kernel_size, self.padding, self.stride, self.dilation = n, kernel_size, padding, stride, dilation
+        self.transposed = transposed
 
-    def widget(self):
-        """The assembled interface."""
-        sizes = w.VBox([self.size, self.kernel_size, self.padding])
-        steps = w.VBox([self.stride, self.dilation, self.transposed])
-        return w.VBox([w.HBox([sizes, steps]), w.HBox([self.play, self.position]),
-                       self.drawing, self.caption])
+    @traitlets.validate("n", "kernel_size", "padding", "stride", "dilation")
+    def _within_limits(self, proposal):
+        name = proposal["trait"].name
+        low, high = self.LIMITS[name]
+        value = as_int(proposal["value"], name, minimum=low)
+        if value > high:
+            raise ValueError(f"{name} must be <= {high}, got {value}")
+        return value
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget())
+    @traitlets.validate("position")
+    def _inside_output(self, proposal):
+        return min(as_int(proposal["value"], "position", minimum=0), max(self.positions - 1, 0))
+
+    @traitlets.validate("interval")
+    def _valid_interval(self, proposal):
+        return as_int(proposal["value"], "interval", minimum=50)
+
+    @traitlets.observe("n", "kernel_size", "padding", "stride", "dilation", "transposed")
+    def _follow(self, change):
+        self.position = self.position  # validated again: fewer positions move it back
+
+    @property
+    def settings(self):
+        """(n, kernel_size, padding, stride, dilation, transposed)."""
+        return (self.n, self.kernel_size, self.padding, self.stride, self.dilation, self.transposed)
+
+    @property
+    def positions(self):
+        """Number of kernel positions, one per output cell."""
+        return conv_arithmetic(*self.settings).positions
+
+    @property
+    def view(self):
+        """What is drawn now: a :class:`ConvArithmetic`."""
+        return conv_arithmetic(*self.settings, self.position)
+
+    @property
+    def drawing(self):
+        """The SVG the browser draws for :attr:`view`."""
+        return arithmetic_svg(self.view)
+
+    @property
+    def caption(self):
+        """The HTML the browser shows under the drawing."""
+        return caption_html(self.view)

@@ -1,17 +1,21 @@
 """Shape calculator: type a stack of layers, one per line, and read its shapes, parameters and fields.
 
 ``calculate_shapes`` is the pure part (text in, a :class:`ShapeReport` out, with any mistake as a
-message rather than an exception); ``ShapeCalculator`` wires it to a text box and presets.
+message rather than an exception) and ``report_html`` its table: the reference for the widget's
+JavaScript (js/shape_calculator.js), which computes the same in the browser as the reader types,
+so ``ShapeCalculator`` works in the static book too.
 """
 
 from dataclasses import dataclass
 from html import escape
 
-import ipywidgets as w
+import anywidget
+import traitlets
 
 from ..shapes.layer_specs import EXAMPLES, parse_network
 from ..shapes.receptive_field import receptive_fields
 from ..shapes.network import network_table
+from .live import esm
 
 CUSTOM = "custom"
 
@@ -63,55 +67,48 @@ def report_html(report):
     return f"{style}<table class='cnn-shapes'>{head}{body}{total}</table>"
 
 
-class ShapeCalculator:
+class ShapeCalculator(anywidget.AnyWidget):
     """A text box with one layer per line, a preset menu and the resulting table.
 
-    Controls are attributes: ``preset`` (a Dropdown of :data:`~cnncourse.shapes.layer_specs.EXAMPLES`
-    plus 'custom') and ``text`` (a Textarea). Setting their ``value`` recomputes ``report`` (a
-    :class:`ShapeReport`) and the HTML ``table``. Editing the text turns the preset into 'custom'.
+    The controls are traits: ``preset`` (a name of :data:`~cnncourse.shapes.layer_specs.EXAMPLES`
+    or "custom") and ``text``. Choosing a preset replaces the text; editing the text turns the
+    preset into "custom", as in the browser. ``report`` (a :class:`ShapeReport`) and ``table``
+    (its HTML) are what the browser shows for the text.
     """
 
-    def __init__(self, preset="slides: 25x25 input, two strided convs"):
+    _esm = esm("shape_calculator")
+    preset = traitlets.Unicode().tag(sync=True)
+    text = traitlets.Unicode().tag(sync=True)
+    presets = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, preset="slides: 25x25 input, two strided convs", **kwargs):
         if preset not in EXAMPLES:
             raise ValueError(f"preset must be one of {list(EXAMPLES)}, got {preset!r}")
-        self.preset = w.Dropdown(options=list(EXAMPLES) + [CUSTOM], value=preset, description="preset",
-                                 layout=w.Layout(width="420px"))
-        self.text = w.Textarea(value=EXAMPLES[preset], rows=10, layout=w.Layout(width="420px"),
-                               placeholder="input 3 32 32\nconv 16 3 p1\nmaxpool 2")
-        self.help = w.HTML("One layer per line: <code>input C H W</code>, then <code>conv FILTERS K</code> "
-                           "or <code>maxpool K</code> / <code>avgpool K</code>, with options "
-                           "<code>s</code>tride, <code>p</code>adding, <code>d</code>ilation "
-                           "(e.g. <code>conv 32 3 s2 p1</code>); <code>#</code> starts a comment.")
-        self.table = w.HTML()
-        self._choosing = False
-        self.preset.observe(self._on_preset, "value")
-        self.text.observe(self._on_text, "value")
-        self.update()
+        super().__init__(presets=dict(EXAMPLES), **kwargs)
+        self.preset = preset
 
+    @traitlets.validate("preset")
+    def _valid_preset(self, proposal):
+        if proposal["value"] not in (*EXAMPLES, CUSTOM):
+            raise ValueError(f"preset must be one of {list(EXAMPLES) + [CUSTOM]}, got {proposal['value']!r}")
+        return proposal["value"]
+
+    @traitlets.observe("preset")
     def _on_preset(self, change):
-        if change["new"] == CUSTOM:
-            return
-        self._choosing = True  # the text is replaced by the preset: not a learner's edit
-        self.text.value = EXAMPLES[change["new"]]
-        self._choosing = False
-        self.update()
+        if change["new"] != CUSTOM:
+            self.text = EXAMPLES[change["new"]]
 
+    @traitlets.observe("text")
     def _on_text(self, change):
-        if self._choosing:
-            return
-        if self.preset.value != CUSTOM and change["new"] != EXAMPLES[self.preset.value]:
-            self.preset.value = CUSTOM
-        self.update()
+        if self.preset != CUSTOM and change["new"] != EXAMPLES[self.preset]:
+            self.preset = CUSTOM
 
-    def update(self):
-        """Recompute the report from the text and redraw the table."""
-        self.report = calculate_shapes(self.text.value)
-        self.table.value = report_html(self.report)
+    @property
+    def report(self):
+        """The :class:`ShapeReport` of the text."""
+        return calculate_shapes(self.text)
 
-    def widget(self):
-        """The assembled interface."""
-        return w.VBox([self.preset, w.HBox([self.text, self.help]), self.table])
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget())
+    @property
+    def table(self):
+        """The HTML the browser shows for the text."""
+        return report_html(self.report)
