@@ -11,6 +11,7 @@ results in its own process.
 from .feedback import ExerciseFailed, NotAttemptedYet
 from . import exercise as exercise_module
 from . import activations, architectures, convolution, padding, pooling, regularization, training
+from . import transfer
 from . import beyond
 from .convolution import check_conv_layer_params, check_corr2d, check_multichannel_conv
 from .padding import check_output_size, check_strided_conv, check_zero_pad
@@ -20,10 +21,11 @@ from .training import check_conv2d_grad_weight, check_cross_entropy, check_momen
 from .regularization import check_batch_norm_train, check_dropout, check_pad_and_crop
 from .architectures import (check_residual_block, check_separable_block, check_separable_cost_ratio,
                             check_vgg_block_parameters)
+from .transfer import check_cache_outputs, check_count_trainable, check_prepare_for_transfer
 from .beyond import check_box_iou, check_nms, check_saliency_map
 
 EXERCISES = {f"check_{exercise.name}": exercise for module in
-             (convolution, padding, pooling, activations, training, regularization, architectures, beyond)
+             (convolution, padding, pooling, activations, training, regularization, architectures, transfer, beyond)
              for exercise in vars(module).values() if isinstance(exercise, exercise_module.Exercise)}
 
 __all__ = [
@@ -42,6 +44,8 @@ __all__ = [
     "check_dropout", "check_batch_norm_train", "check_pad_and_crop",
     # chapter 7
     "check_residual_block", "check_vgg_block_parameters", "check_separable_block", "check_separable_cost_ratio",
+    # chapter 8
+    "check_count_trainable", "check_prepare_for_transfer", "check_cache_outputs",
     # chapter 9
     "check_box_iou", "check_nms", "check_saliency_map",
 ]

@@ -1,0 +1,282 @@
+"""Chapter 8's exercises: counting what will train, a new head on a frozen network, and seed 000's
+cache of the last frozen layer's outputs.
+
+The models are built from each case's plain numbers (layer widths, seeds) by the run step; what
+comes back is plain data (counts, flags, arrays), judged against the reference in the compare step.
+"""
+
+import os
+import tempfile
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from .exercise import Exercise
+from .feedback import ExerciseFailed, as_number_array, compare_numbers
+
+_isclose = np.isclose
+
+
+def _allclose(a, b, atol=1e-5):
+    return a.shape == b.shape and bool(_isclose(a, b, atol=atol, rtol=1e-5).all())
+
+
+def small_net(widths, num_classes=4, seed=0):
+    """conv-BN-ReLU blocks ``block1``... (channels ``widths``) and a pooled linear head at
+    ``classifier.fc``: (N, widths[0], H, W) -> (N, num_classes)."""
+    torch.manual_seed(int(seed))
+    widths = [int(w) for w in widths]
+    layers = [(f"block{i + 1}", nn.Sequential(nn.Conv2d(a, b, 3, padding=1), nn.BatchNorm2d(b), nn.ReLU()))
+              for i, (a, b) in enumerate(zip(widths, widths[1:]))]
+    head = nn.Sequential(OrderedDict([("pool", nn.AdaptiveAvgPool2d(1)), ("flatten", nn.Flatten()),
+                                      ("fc", nn.Linear(widths[-1], num_classes))]))
+    return nn.Sequential(OrderedDict(layers + [("classifier", head)]))
+
+
+def _masked(case):
+    """The case's network with parameter tensor i trainable where ``case["mask"][i]`` is 1."""
+    model = small_net(case["widths"])
+    for flag, parameter in zip(case["mask"], model.parameters()):
+        parameter.requires_grad_(bool(flag))
+    return model
+
+
+# ----- count_trainable(model)
+
+def _count_case(widths, trainable):
+    names = [name for name, _ in small_net(widths).named_parameters()]
+    mask = [int(name.startswith(tuple(trainable))) if trainable else 0 for name in names]
+    return {"widths": np.array(widths, dtype=np.int64), "mask": np.array(mask, dtype=np.int64)}
+
+
+def _count_hidden(rng):
+    cases = []
+    for blocks in (2, 3, 4):
+        widths = [3] + [int(w) for w in rng.integers(2, 12, size=blocks)]
+        mask = rng.integers(0, 2, size=4 * blocks + 2)
+        cases.append({"widths": np.array(widths, dtype=np.int64), "mask": mask.astype(np.int64)})
+    return cases
+
+
+def _count_name(case):
+    return f"count_trainable(network {list(map(int, case['widths']))}, {int(case['mask'].sum())} trainable tensors)"
+
+
+def _count_compare(case, out):
+    model = _masked(case)
+    params = list(model.parameters())
+    everything = sum(p.numel() for p in params)
+    expected = sum(p.numel() for p in params if p.requires_grad)
+    statistics = sum(t.numel() for n, t in model.state_dict().items() if n.endswith(("running_mean", "running_var")))
+    compare_numbers(out["n"], expected, _count_name(case), wrong_answers=[
+        (everything, "That is every parameter: count only those with p.requires_grad."),
+        (everything - expected, "That is the frozen ones: count those whose requires_grad is True."),
+        (int(case["mask"].sum()), "That is the number of parameter tensors; add up their sizes, p.numel()."),
+        (expected + statistics, "Batch norm's running mean and variance are buffers, not parameters: "
+         "use model.parameters(), not the state dict."),
+    ])
+
+
+COUNT_TRAINABLE = Exercise(
+    "count_trainable", ("count_trainable",),
+    public=lambda: [_count_case((3, 6, 8), ("classifier",)), _count_case((3, 6, 8), ("block2", "classifier")),
+                    _count_case((3, 6, 8, 10), ("block1", "block3", "classifier.fc.bias"))],
+    hidden=_count_hidden,
+    run=lambda learner, case: {"n": learner(0, _masked(case), name=_count_name(case))},
+    compare=_count_compare, success="count_trainable is correct. Well done!",
+)
+
+
+def check_count_trainable(student_count, hidden=False):
+    """Check ``count_trainable(model)``: how many parameter values have requires_grad."""
+    return COUNT_TRAINABLE.check(student_count, hidden=hidden)
+
+
+# ----- prepare_for_transfer(model, num_classes)
+
+def _prepare_case(rng, widths, num_classes, seed):
+    return {"widths": np.array(widths, dtype=np.int64), "num_classes": num_classes, "seed": seed,
+            "x": rng.normal(size=(2, widths[0], 6, 6)).astype(np.float32)}
+
+
+def _prepare_hidden(rng):
+    cases = []
+    for blocks in (1, 2, 3):
+        widths = [3] + [int(w) for w in rng.integers(2, 12, size=blocks)]
+        cases.append(_prepare_case(rng, widths, int(rng.integers(2, 15)), int(rng.integers(0, 1000))))
+    return cases
+
+
+def _prepare_name(case):
+    return f"prepare_for_transfer(model, {case['num_classes']})"
+
+
+def _prepare_run(learner, case):
+    name = _prepare_name(case)
+    model = small_net(case["widths"], num_classes=4, seed=case["seed"])
+    old = model.classifier.fc
+    got = learner.raw(0, model, case["num_classes"], name=name)
+    fc = getattr(getattr(got, "classifier", None), "fc", None)
+    if not isinstance(got, nn.Module) or not isinstance(fc, nn.Linear):
+        return {"kind": "None" if got is None else type(got).__name__, "linear": False}
+    outside = [n for n, p in got.named_parameters() if p.requires_grad and not n.startswith("classifier.fc.")]
+    out = {"kind": "Module", "linear": True, "same": fc is old, "inputs": fc.in_features, "outputs": fc.out_features,
+           "head_trains": all(p.requires_grad for p in fc.parameters()), "outside": len(outside),
+           "first_outside": outside[0] if outside else ""}
+    try:
+        with torch.no_grad():
+            out["y"] = got.eval()(torch.from_numpy(case["x"])).detach().numpy()
+    except Exception as error:  # noqa: BLE001 - whatever the learner's model raised
+        out["y_error"] = type(error).__name__
+    return out
+
+
+def _prepare_compare(case, out):
+    name, classes = _prepare_name(case), case["num_classes"]
+    if out["kind"] == "None":
+        raise ExerciseFailed(f"{name} returned None: return the model at the end.")
+    if out["linear"] is not True:
+        raise ExerciseFailed(f"{name} gave {out['kind']}; return the model, with an nn.Linear at model.classifier.fc.")
+    features = int(case["widths"][-1])
+    if out["same"]:
+        raise ExerciseFailed(f"{name}: model.classifier.fc is still the old layer, with 4 outputs. Assign a new "
+                             "one: model.classifier.fc = nn.Linear(...).")
+    if out["outputs"] != classes:
+        raise ExerciseFailed(f"{name}: the new head has {out['outputs']} outputs, expected one per class, {classes}.")
+    if out["inputs"] != features:
+        raise ExerciseFailed(f"{name}: the new head takes {out['inputs']} inputs but the layer before gives "
+                             f"{features}: use model.classifier.fc.in_features.")
+    if out["head_trains"] is not True:
+        raise ExerciseFailed(f"{name}: the new head is frozen too. Freeze the network first and replace the head "
+                             "after (a new layer's parameters require gradients), or unfreeze the head.")
+    if out["outside"]:
+        raise ExerciseFailed(f"{name}: {out['outside']} parameter tensors outside the head still train (e.g. "
+                             f"{out['first_outside']}): call requires_grad_(False) on every parameter but the head's.")
+    if "y_error" in out:
+        raise ExerciseFailed(f"{name}: the returned model stopped with {out['y_error']} on a batch of images.")
+    got = as_number_array(out["y"], f"{name}(x)")
+    if got.shape != (2, classes):
+        raise ExerciseFailed(f"{name}: the model now outputs shape {got.shape}, expected (2, {classes}).")
+
+
+PREPARE_FOR_TRANSFER = Exercise(
+    "prepare_for_transfer", ("prepare_for_transfer",),
+    public=lambda: [_prepare_case(np.random.default_rng(1), w, c, s) for w, c, s in
+                    [((3, 6, 8), 5, 1), ((3, 6, 8, 10), 3, 2)]],
+    hidden=_prepare_hidden, run=_prepare_run, compare=_prepare_compare,
+    success="prepare_for_transfer is correct. Well done!",
+)
+
+
+def check_prepare_for_transfer(student_prepare, hidden=False):
+    """Check ``prepare_for_transfer(model, num_classes)``: ``model.classifier.fc`` replaced by a new
+    ``nn.Linear(in_features, num_classes)`` that trains, every other parameter frozen."""
+    return PREPARE_FOR_TRANSFER.check(student_prepare, hidden=hidden)
+
+
+# ----- cache_outputs(backbone, images, path)
+
+class CountingBackbone(nn.Module):
+    """conv 3x3 (3 -> 5) -> batch norm -> ReLU, counting its forward calls; its running statistics
+    are set far from any batch's, so outputs in train mode differ clearly from eval mode's."""
+
+    def __init__(self, seed):
+        super().__init__()
+        torch.manual_seed(int(seed))
+        self.conv = nn.Conv2d(3, 5, 3, padding=1)
+        self.bn = nn.BatchNorm2d(5)
+        with torch.no_grad():
+            self.bn.running_mean.uniform_(-2, 2)
+            self.bn.running_var.uniform_(0.5, 3)
+        self.calls = 0
+
+    def forward(self, x):
+        self.calls += 1
+        return torch.relu(self.bn(self.conv(x)))
+
+
+def _cache_case(rng, n, size, seed):
+    return {"seed": seed, "images": rng.normal(size=(n, 3, size, size)).astype(np.float32)}
+
+
+def _cache_hidden(rng):
+    return [_cache_case(rng, int(rng.integers(2, 7)), int(rng.integers(4, 9)), int(rng.integers(0, 1000)))
+            for _ in range(2)]
+
+
+NAME = "cache_outputs(backbone, images, path)"
+
+
+def _cache_run(learner, case):
+    backbone = CountingBackbone(case["seed"]).train()
+    images = torch.from_numpy(case["images"])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "features.pt"
+        got = learner.raw(0, backbone, images, path, name=NAME)
+        out = {"kind": type(got).__name__, "y": _plain(got), "graph": bool(getattr(got, "requires_grad", False)),
+               "written": path.is_file()}
+        if out["written"]:
+            try:
+                out["saved"] = _plain(torch.load(path, weights_only=True))
+            except Exception as error:  # noqa: BLE001 - a file torch cannot read back
+                out["saved_error"] = type(error).__name__
+        calls = backbone.calls
+        again = learner.raw(0, backbone, images, path, name=f"{NAME}, second call") if out["written"] else None
+        out["reran"] = backbone.calls != calls
+        out["again"] = _plain(again)
+    return out
+
+
+def _plain(value):
+    return value.detach().cpu().numpy() if isinstance(value, torch.Tensor) else None
+
+
+def _reference(case, train):
+    with torch.no_grad():
+        return CountingBackbone(case["seed"]).train(train)(torch.from_numpy(case["images"])).numpy()
+
+
+def _cache_compare(case, out):
+    if out["y"] is None:
+        raise ExerciseFailed(f"{NAME} returned {out['kind']}; return the outputs, a tensor.")
+    got, expected = as_number_array(out["y"], NAME), _reference(case, train=False)
+    if got.shape != expected.shape:
+        raise ExerciseFailed(f"{NAME}: outputs of shape {got.shape}, expected {expected.shape} "
+                             "(backbone(images): one output per image).")
+    if _allclose(got, _reference(case, train=True)) and not _allclose(got, expected):
+        raise ExerciseFailed(f"{NAME}: these outputs used each batch's own statistics: call backbone.eval() "
+                             "first, so batch norm uses its stored running statistics.")
+    if not _allclose(got, expected):
+        raise ExerciseFailed(f"{NAME}: the outputs differ from backbone(images) in eval mode.")
+    if out["graph"]:
+        raise ExerciseFailed(f"{NAME}: the outputs carry a gradient graph; compute them inside "
+                             "`with torch.no_grad():` (nothing below the cached layer trains).")
+    if not out["written"]:
+        raise ExerciseFailed(f"{NAME} wrote no file at path: save the outputs with torch.save(outputs, path).")
+    saved = out.get("saved")
+    if saved is None or not _allclose(as_number_array(saved, "the saved file"), got, atol=0):
+        raise ExerciseFailed(f"{NAME}: the file at path does not hold the returned outputs; torch.save exactly them.")
+    if out["reran"]:
+        raise ExerciseFailed(f"{NAME}, second call: the backbone ran again although the file exists. When "
+                             "os.path.exists(path), return torch.load(path) without running it.")
+    again = out["again"]
+    if again is None or not _allclose(as_number_array(again, f"{NAME}, second call"), got, atol=0):
+        raise ExerciseFailed(f"{NAME}, second call: return what the file holds, the same outputs as the first call.")
+
+
+CACHE_OUTPUTS = Exercise(
+    "cache_outputs", ("cache_outputs",),
+    public=lambda: [_cache_case(np.random.default_rng(0), n, size, seed) for n, size, seed in [(6, 8, 0), (3, 6, 4)]],
+    hidden=_cache_hidden, run=_cache_run, compare=_cache_compare,
+    success="cache_outputs is correct: seed 000's trick in a few lines. Well done!",
+)
+
+
+def check_cache_outputs(student_cache, hidden=False):
+    """Check ``cache_outputs(backbone, images, path)``: ``backbone(images)`` in eval mode without
+    gradients, saved to ``path`` with torch.save; a second call with the file there loads it and
+    does not run the backbone."""
+    return CACHE_OUTPUTS.check(student_cache, hidden=hidden)
