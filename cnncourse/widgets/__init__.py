@@ -4,6 +4,7 @@ from .activation_explorer import ActivationExplorer, ActivationView, explore_act
 from .architecture_explorer import ArchitectureExplorer, compare_models, explore_architecture
 from .arithmetic_animator import ConvArithmetic, ConvArithmeticAnimator, conv_arithmetic
 from .augmentation_explorer import AugmentationExplorer, explore_augmentation
+from .feature_map_explorer import FeatureMapExplorer, explore_feature_maps
 from .gradient_flow_explorer import GradientFlowExplorer, GradientFlowView, explore_gradient_flow
 from .kernel_explorer import KernelExplorer, KernelView, explore_kernel
 from .normalization_explorer import NormalizationExplorer, explore_normalization
@@ -11,6 +12,7 @@ from .overfitting_explorer import OverfittingExplorer, explore_overfitting
 from .pooling_explorer import PoolingExplorer, PoolingView, explore_pooling
 from .shape_calculator import ShapeCalculator, ShapeReport, calculate_shapes
 from .training_explorer import TrainingExplorer, describe_run, train_run
+from .transfer_explorer import TransferExplorer, explore_transfer
 from .translation_explorer import TranslationExplorer
 
 __all__ = [
@@ -24,4 +26,5 @@ __all__ = [
     "AugmentationExplorer", "explore_augmentation", "NormalizationExplorer",       # chapter 6
     "explore_normalization", "OverfittingExplorer", "explore_overfitting",
     "ArchitectureExplorer", "explore_architecture", "compare_models",              # chapter 7
+    "FeatureMapExplorer", "explore_feature_maps", "TransferExplorer", "explore_transfer",  # chapter 8
 ]

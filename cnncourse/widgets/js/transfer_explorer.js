@@ -1,0 +1,105 @@
+// Transfer explorer view: learning curves (pretrained features vs scratch, mean and spread over
+// seeds) with the chosen number of labels marked, and the chosen strategy's table row and
+// training loss. Reference: cnncourse/widgets/transfer_explorer.py (explore_transfer).
+
+const COLOURS = { pretrained: "#1f77b4", scratch: "#d62728" };
+
+// (mean, min, max) over the seeds of column i of a (seeds, points) list of lists.
+export function spread(scores, i) {
+  const column = scores.map((row) => row[i]);
+  return [column.reduce((a, b) => a + b, 0) / column.length, Math.min(...column), Math.max(...column)];
+}
+
+const percent = (v) => `${(100 * v).toFixed(1)}%`;
+
+// The sentence under the chart (the same as TransferView.sentence in Python).
+export function sentence(curve, perClass) {
+  const i = curve.per_class.indexOf(perClass);
+  const p = spread(curve.pretrained, i), s = spread(curve.scratch, i);
+  const gain = p[0] - s[0];
+  return `With ${perClass} labelled patch${perClass > 1 ? "es" : ""} per class, a linear head on the pretrained ` +
+    `features reaches ${percent(p[0])} (${percent(p[1])} to ${percent(p[2])} over the seeds), the small CNN from ` +
+    `scratch ${percent(s[0])} (${percent(s[1])} to ${percent(s[2])}): ${(Math.abs(gain) * 100).toFixed(1)} points ` +
+    `${gain >= 0 ? "for" : "against"} transfer.`;
+}
+
+function svg(tag, attributes, text) {
+  const node = element(tag, { svg: true, ...attributes });
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function curveChart(curve, perClass) {
+  const W = 420, H = 250, left = 46, right = 12, top = 14, bottom = 40;
+  const xs = curve.per_class, lx = (k) => Math.log(k);
+  const x = (k) => left + (W - left - right) * (lx(k) - lx(xs[0])) / Math.max(1e-9, lx(xs[xs.length - 1]) - lx(xs[0]));
+  const y = (v) => top + (H - top - bottom) * (1 - v);
+  const chart = svg("svg", { width: W, height: H, class: "cnn-curve", "font-size": 11, "font-family": "sans-serif" });
+  for (const v of [0, 0.25, 0.5, 0.75, 1]) {
+    chart.append(svg("line", { x1: left, x2: W - right, y1: y(v), y2: y(v), stroke: "#ddd" }),
+      svg("text", { x: left - 4, y: y(v) + 4, "text-anchor": "end" }, `${v * 100}%`));
+  }
+  for (const k of xs) chart.append(svg("text", { x: x(k), y: H - bottom + 14, "text-anchor": "middle" }, String(k)));
+  chart.append(svg("text", { x: (W + left) / 2, y: H - 6, "text-anchor": "middle" }, "labelled patches per class (log scale)"));
+  for (const name of ["pretrained", "scratch"]) {
+    const points = xs.map((k, i) => [x(k), spread(curve[name], i)]);
+    const band = points.map(([px, s]) => `${px},${y(s[2])}`).concat(points.slice().reverse().map(([px, s]) => `${px},${y(s[1])}`));
+    chart.append(svg("polygon", { points: band.join(" "), fill: COLOURS[name], "fill-opacity": 0.15 }),
+      svg("polyline", { points: points.map(([px, s]) => `${px},${y(s[0])}`).join(" "), fill: "none",
+        stroke: COLOURS[name], "stroke-width": 2 }));
+    const i = xs.indexOf(perClass);
+    chart.append(svg("circle", { cx: points[i][0], cy: y(points[i][1][0]), r: 5, fill: COLOURS[name], class: `cnn-mark-${name}` }));
+  }
+  chart.append(svg("text", { x: W - right, y: y(0.08), "text-anchor": "end", fill: COLOURS.pretrained }, "pretrained features + linear head"),
+    svg("text", { x: W - right, y: y(0.02), "text-anchor": "end", fill: COLOURS.scratch }, "small CNN from scratch"));
+  return chart;
+}
+
+function lossChart(losses) {
+  const W = 260, H = 150, left = 40, bottom = 28, top = 12;
+  const high = Math.max(...losses, 1e-9);
+  const x = (i) => left + (W - left - 10) * (losses.length > 1 ? i / (losses.length - 1) : 0.5);
+  const y = (v) => top + (H - top - bottom) * (1 - v / high);
+  const chart = svg("svg", { width: W, height: H, "font-size": 11, "font-family": "sans-serif", class: "cnn-loss" });
+  chart.append(svg("line", { x1: left, x2: W - 10, y1: y(0), y2: y(0), stroke: "#999" }),
+    svg("text", { x: left - 4, y: y(high) + 4, "text-anchor": "end" }, high.toFixed(2)),
+    svg("text", { x: left - 4, y: y(0) + 4, "text-anchor": "end" }, "0"),
+    svg("text", { x: (W + left) / 2, y: H - 6, "text-anchor": "middle" }, `epoch (1 to ${losses.length})`),
+    svg("polyline", { points: losses.map((v, i) => `${x(i)},${y(v)}`).join(" "), fill: "none", stroke: "#2ca02c",
+      "stroke-width": 2 }));
+  return chart;
+}
+
+function render({ model, el }) {
+  el.classList.add("cnn-live");
+  const rows = model.get("rows");
+  const charts = element("div", { className: "cnn-pictures" });
+  const words = element("p", { className: "cnn-caption" });
+  const row = element("p", { className: "cnn-row" });
+  el.append(element("style", { textContent: STYLE }),
+    element("div", { className: "cnn-controls" },
+      control(model, "strategy", "strategy", { options: rows.map((r) => r.name) }),
+      control(model, "per_class", "labels per class", { options: model.get("curve").per_class })),
+    charts, words, row);
+
+  function draw() {
+    const curve = model.get("curve"), perClass = model.get("per_class");
+    const chosen = rows.find((r) => r.name === model.get("strategy"));
+    charts.replaceChildren(
+      element("figure", {}, curveChart(curve, perClass), element("figcaption", { textContent: "learning curve (test accuracy; band: min to max over seeds)" })),
+      element("figure", {}, lossChart(chosen.train_loss), element("figcaption", { textContent: `${chosen.name}: training loss` })));
+    words.textContent = sentence(curve, perClass);
+    row.textContent = `Table row, ${chosen.name}: test accuracy ${percent(chosen.accuracy)}, ` +
+      `${chosen.trainable.toLocaleString("en-US")} trainable parameters, ${chosen.seconds.toFixed(1)} s.`;
+  }
+  for (const name of ["strategy", "per_class"]) model.on(`change:${name}`, draw);
+  draw();
+}
+
+const STYLE = `
+.cnn-pictures { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
+.cnn-pictures figure { margin: 0; }
+.cnn-controls { display: flex; flex-wrap: wrap; gap: 12px; margin-bottom: 6px; }
+`;
+
+export default { render };
