@@ -23,6 +23,12 @@ CONTROLS = {
         ("kernel explorer: kernel", '.cnn-live [data-trait="kernel"]', ["gaussian_7x7", "sharpen", "log_5x5", "sobel_top"]),
         ("kernel explorer: photo", '.cnn-live [data-trait="photo"]', ["coins", "camera", "astronaut", "moon"]),
     ],
+    "chapters/02_padding_stride.html": [
+        ("arithmetic animator: input n", '.cnn-live [data-trait="n"]', ["12", "5", "9", "7"]),
+        ("arithmetic animator: kernel at", '.cnn-live [data-trait="position"]', ["3", "9", "0", "12"]),
+        ("shape calculator: preset", '.cnn-live [data-trait="preset"]',
+         ["AlexNet, conv1 to pool5", "1x1 bottleneck before a 5x5 conv", "slides: 25x25 input, two strided convs"]),
+    ],
 }
 
 # Sets a control's value, fires its event, and returns how long the widget took to redraw
