@@ -1,16 +1,23 @@
 """Chapters 3 to 7's explorers in headless Chromium: their JavaScript gives the Python reference's
 numbers on random inputs (1e-6 for floats, exact for shapes, indices and text)."""
 
+import html
+import re
+
 import numpy as np
 import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from browser import js_call
+from browser import console_errors, js_call, outside_requests, requests
 from cnncourse import kernels
 from cnncourse.demos.invariance import compare_shift
 from cnncourse.functional import ACTIVATIONS, avg_pool2d, max_pool2d
-from cnncourse.widgets import ActivationExplorer, PoolingExplorer, TranslationExplorer, explore_activations
+from cnncourse.widgets import (ActivationExplorer, GradientFlowExplorer, PoolingExplorer, TranslationExplorer,
+                               explore_activations)
 from cnncourse.widgets.activation_explorer import describe_flat
-from cnncourse.widgets.pooling_explorer import explore_pooling, pooling_limits
+from cnncourse.widgets.gradient_flow_explorer import DEPTHS, SCALES
+from cnncourse.widgets.pooling_explorer import explore_pooling, pooling_html, pooling_limits
 
 RNG = np.random.default_rng(0)
 POOLING = PoolingExplorer._esm
@@ -52,10 +59,9 @@ def test_pooling_explanation_and_limits_match_python(browser):
 def test_number_formats_are_pythons(browser):
     values = [0.0, 5.25, 1.0625, 2.5e-5, 12345.0, -3.0, 0.125, 99995.0, 1 / 3, -2.875, 0.5, 9.96, 0.99996, 3e-12,
               *RNG.normal(scale=100, size=20), *10.0 ** RNG.uniform(-30, 8, size=20)]
-    for v in values:
-        assert js_call(browser, POOLING, "formatG", v, 4) == f"{v:.4g}"
-        assert js_call(browser, POOLING, "formatF", v, 2) == f"{v:.2f}"
-        assert js_call(browser, POOLING, "formatE", v, 1) == f"{v:.1e}"
+    every = POOLING + "\nexport const formatAll = (vs) => vs.map((v) => [formatG(v, 4), formatF(v, 2), formatE(v, 1)]);"
+    got = js_call(browser, every, "formatAll", values)
+    assert got == [[f"{v:.4g}", f"{v:.2f}", f"{v:.1e}"] for v in values]
 
 
 def test_translation_comparison_matches_compare_shift(browser):
@@ -88,3 +94,105 @@ def test_activations_and_their_derivatives_match_python(browser):
             plain = describe_flat(reference, threshold).replace("<b>", "").replace("</b>", "")
             assert (js_call(browser, ACTIVATION, "describeFlat", mine, threshold)
                     == plain.replace("&lt;", "<").replace("&ge;", "\u2265"))
+
+
+# -- the built book: every control of every explorer redraws what Python computes ----------------
+def page_widgets(browser, book_site, chapter):
+    """Open a chapter page of the built book; {first control's trait: widget} of its live widgets."""
+    base, _ = book_site
+    browser.get(base + f"chapters/{chapter}.html")
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".cnn-live [data-trait]"))
+    return {w.find_element(By.CSS_SELECTOR, "[data-trait]").get_attribute("data-trait"): w
+            for w in browser.find_elements(By.CSS_SELECTOR, ".cnn-live")}
+
+
+def operate(browser, widget, trait, value):
+    """Move a control as a reader would: a slider, a select (several values for a multi-select) or
+    a toggle button."""
+    control = widget.find_element(By.CSS_SELECTOR, f'[data-trait="{trait}"]')
+    if control.tag_name == "input":
+        browser.execute_script("arguments[0].value = arguments[1];"
+                               "arguments[0].dispatchEvent(new Event('input'));", control, value)
+    elif control.tag_name == "select" and control.get_attribute("multiple"):
+        browser.execute_script("for (const o of arguments[0].options) o.selected = arguments[1].includes(o.value);"
+                               "arguments[0].dispatchEvent(new Event('change'));", control, list(value))
+    elif control.tag_name == "select":
+        Select(control).select_by_value(str(value))
+    else:
+        control.find_element(By.CSS_SELECTOR, f'button[data-value="{value}"]').click()
+
+
+def text(widget, selector):
+    return widget.find_element(By.CSS_SELECTOR, selector).get_attribute("textContent")
+
+
+def plain(markup):
+    """HTML as the browser's textContent would read it."""
+    return html.unescape(re.sub(r"</?[a-z][^>]*>", "", re.sub(r"<style>.*?</style>", "", markup)))
+
+
+def assert_page_is_quiet(browser, book_site):
+    port = int(book_site[0].rsplit(":", 1)[1].strip("/"))
+    assert not console_errors(browser)
+    assert not outside_requests(requests(browser), port)
+
+
+def test_chapter_3_explorers_in_the_book(browser, book_site):
+    widgets = page_widgets(browser, book_site, "03_pooling")
+    pooling, translation = widgets["grid"], widgets["photo"]
+    reference = PoolingExplorer(grid="4x4 (iii)", kernel_size=2, stride=1, image_size=96)  # as the notebook
+    reference.row, reference.col = 1, 2
+    seen = set()
+    for trait, value in [("grid", "5x5"), ("kernel_size", 3), ("stride", 2), ("padding", 1), ("row", 2),
+                         ("col", 0), ("mode", "average"), ("photo", "coins"), ("grid", "4x4 (i)"),
+                         ("kernel_size", 4), ("stride", 1), ("mode", "max")]:
+        operate(browser, pooling, trait, value)
+        setattr(reference, trait, value)
+        shown = (text(pooling, ".cnn-numbers"), text(pooling, ".cnn-caption"))
+        assert shown == (plain(pooling_html(reference.view)), reference.caption), (trait, value)
+        assert shown not in seen, f"{trait}={value} changed nothing"
+        seen.add(shown)
+    width = browser.execute_script("return arguments[0].querySelector('canvas.cnn-pooled').width", pooling)
+    assert width == reference.photo_output.shape[1] * max(1, round(96 / reference.photo_output.shape[0]))
+
+    reference = TranslationExplorer(photo="camera", shift=2, pool_size=4, image_size=96)
+    seen = set()
+    for trait, value in [("shift", -3), ("pool_size", 8), ("mode", "average"), ("photo", "text"), ("shift", 1)]:
+        operate(browser, translation, trait, value)
+        setattr(reference, trait, value)
+        shown = text(translation, ".cnn-caption")
+        assert shown == reference.caption and shown not in seen, (trait, value)
+        seen.add(shown)
+        size = browser.execute_script("const c = arguments[0].querySelector('canvas.cnn-pooled'); return [c.height, c.width]",
+                                      translation)
+        assert size == [n * 2 * reference.pool_size for n in reference.view.pooled.shape]
+    assert_page_is_quiet(browser, book_site)
+
+
+def test_chapter_4_explorers_in_the_book(browser, book_site):
+    widgets = page_widgets(browser, book_site, "04_activations")
+    assert list(widgets) == ["functions"]  # both explorers start with the functions menu
+    activations, flow = browser.find_elements(By.CSS_SELECTOR, ".cnn-live")
+    reference = ActivationExplorer(names=("sigmoid", "tanh", "relu"), threshold=0.05)
+    seen = set()
+    for trait, value in [("functions", ["gelu", "elu", "relu6"]), ("threshold", 0.2), ("x_min", -2.5),
+                         ("x_max", 7.0), ("threshold", 0.0), ("functions", list(ACTIVATIONS))]:
+        operate(browser, activations, trait, value)
+        setattr(reference, trait, [n for n in ACTIVATIONS if n in value] if trait == "functions" else value)
+        shown = text(activations, ".cnn-notes")
+        assert shown == plain(reference.notes.replace("<br>", "")) and shown not in seen, (trait, value)
+        seen.add(shown)
+        polylines = len(activations.find_elements(By.CSS_SELECTOR, "polyline"))
+        assert polylines == 2 * len(reference.functions) + (2 if reference.threshold > 0 else 0)
+
+    reference = GradientFlowExplorer(names=("sigmoid", "tanh", "relu"), depth=20, device="cpu",
+                                     depths=(20, 5, 60), scales=(1.0, 0.5, 2.0))
+    seen = set()
+    for trait, value in [("depth", 60), ("scale", 0.5), ("functions", ["gelu", "silu"]), ("depth", 5), ("scale", 2.0)]:
+        index = (DEPTHS if trait == "depth" else SCALES).index(value) if trait != "functions" else value
+        operate(browser, flow, trait, index)
+        setattr(reference, trait, [n for n in ACTIVATIONS if n in value] if trait == "functions" else value)
+        shown = text(flow, ".cnn-notes")
+        assert shown == "".join(reference.notes) and shown not in seen, (trait, value)
+        seen.add(shown)
+    assert_page_is_quiet(browser, book_site)

@@ -92,6 +92,7 @@ class ActivationExplorer(anywidget.AnyWidget):
     """
 
     _esm = esm_with("activation_explorer", "ui")
+    names = traitlets.List(list(ACTIVATIONS)).tag(sync=True)
     descriptions = traitlets.Dict({name: a.description for name, a in ACTIVATIONS.items()}).tag(sync=True)
     colours = traitlets.Dict(ACTIVATION_COLOURS).tag(sync=True)
     points = traitlets.Int(POINTS).tag(sync=True)

@@ -37,7 +37,7 @@ def png_bytes(rgb):
 
 
 # Photos carried inside a widget's state, so its JavaScript can compute on them with no kernel.
-CARRIED_PHOTOS = ("camera", "coins", "text", "brick", "moon", "astronaut")
+CARRIED_PHOTOS = ("camera", "coins", "text", "brick", "astronaut")
 
 
 def grey_uint8(image):

@@ -163,7 +163,7 @@ class PoolingExplorer(anywidget.AnyWidget):
     photo = traitlets.Unicode().tag(sync=True)
 
     def __init__(self, grid="4x4 (iii)", mode="max", kernel_size=2, stride=2, photo="camera",
-                 image_size=128, photos=CARRIED_PHOTOS):
+                 image_size=96, photos=CARRIED_PHOTOS):
         image_size = as_int(image_size, "image_size", minimum=8)
         self._images = {name: carried_photo(name, image_size) for name in photos}
         super().__init__(grids={name: g.tolist() for name, g in GRIDS.items()},

@@ -47,7 +47,7 @@ class TranslationExplorer(anywidget.AnyWidget):
     pool_size = traitlets.Int(4).tag(sync=True)
     mode = traitlets.Unicode("max").tag(sync=True)
 
-    def __init__(self, photo="camera", shift=2, pool_size=4, mode="max", image_size=128, photos=CARRIED_PHOTOS):
+    def __init__(self, photo="camera", shift=2, pool_size=4, mode="max", image_size=96, photos=CARRIED_PHOTOS):
         image_size = as_int(image_size, "image_size", minimum=2 * MAX_SHIFT + 8)
         self._images = {name: carried_photo(name, image_size) for name in photos}
         super().__init__(photos={name: pack(np.round(image * 255), "uint8") for name, image in self._images.items()},

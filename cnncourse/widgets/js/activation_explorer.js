@@ -74,7 +74,7 @@ export function describeFlat(curve, threshold) {
 
 function render({model, el}) {
   const colours = model.get("colours"), descriptions = model.get("descriptions");
-  const names = Object.keys(descriptions);
+  const names = model.get("names");  // a list: the saved state keeps no key order
   const set = (name, value) => { model.set(name, value); model.save_changes(); draw(); };
   const controls = {
     functions: select("functions", "functions", names.map(n => [n, n]), model.get("functions"),

@@ -29,7 +29,7 @@ function labelled(label, input, readout = null) {
 }
 
 function slider(name, label, min, max, step, value, onchange) {
-  const input = h("input", {type: "range", min, max, step, value, "data-control": name});
+  const input = h("input", {type: "range", min, max, step, value, "data-trait": name});
   const readout = h("span", {style: "min-width:3em;font-family:monospace"});
   const show = () => { readout.textContent = input.dataset.readout || input.value; };
   input.addEventListener("input", () => { show(); onchange(Number(input.value)); });
@@ -42,7 +42,7 @@ function slider(name, label, min, max, step, value, onchange) {
 }
 
 function select(name, label, options, value, onchange, multiple = false) {
-  const input = h("select", {"data-control": name});
+  const input = h("select", {"data-trait": name});
   if (multiple) { input.multiple = true; input.size = options.length; }
   for (const [v, text] of options) input.append(h("option", {value: String(v), text: String(text)}));
   input.addEventListener("change", () => onchange(multiple ? [...input.selectedOptions].map(o => o.value) : input.value));
@@ -55,7 +55,7 @@ function select(name, label, options, value, onchange, multiple = false) {
 }
 
 function toggles(name, label, options, value, onchange) {
-  const box = h("span", {"data-control": name, style: "display:inline-flex"});
+  const box = h("span", {"data-trait": name, style: "display:inline-flex"});
   const buttons = options.map(([v, text]) => {
     const b = h("button", {type: "button", "data-value": String(v), text: String(text),
                            style: "padding:2px 10px;border:1px solid #999;margin-right:-1px;cursor:pointer"});
