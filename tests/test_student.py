@@ -48,7 +48,7 @@ def generated(tmp_path_factory):
         patch.chdir(repo)
         patch.setattr(tempfile, "tempdir", str(scratch))
         report = generate_student_notebooks(Path("notebooks"), target)
-    return SimpleNamespace(target=target, report=report, repo_before=before,
+    return SimpleNamespace(target=target, report=report, repo=repo, repo_before=before,
                            repo_after=files_under(repo), temp_left=list(scratch.iterdir()))
 
 
@@ -161,3 +161,48 @@ def test_bad_folders_get_clear_errors(tmp_path):
     shutil.copyfile(FIXTURE, tmp_path / "01_demo.ipynb")
     with pytest.raises(ValueError, match="target_dir must differ from source_dir"):
         generate_student_notebooks(tmp_path, tmp_path)
+
+
+def _book_extension():
+    """book/_ext/learner_view.py, the Sphinx extension behind what the book lets a learner open."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("learner_view", ROOT / "book" / "_ext" / "learner_view.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _code(nb):
+    """Code cells' sources, without the "# YOUR CODE HERE" line nbgrader puts above its stub."""
+    import re
+    return [re.sub(r"^[ \t]*# YOUR CODE HERE\n", "", "".join(c["source"]), flags=re.M)
+            for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_books_download_is_the_learner_version(generated, source, tmp_path):
+    """The book's "Download source" copy, rewritten after the build, holds the same code as nbgrader's
+    learner version: no solution, no hidden test, no output."""
+    import json
+    extension = _book_extension()
+    sources = tmp_path / "_sources" / "chapters"
+    sources.mkdir(parents=True)
+    shutil.copyfile(generated.repo / "notebooks" / source.name, sources / source.name)  # as generated from
+    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    extension.replace_downloads(app, None)
+    downloaded = json.loads((sources / source.name).read_text(encoding="utf-8"))
+    learner = json.loads((generated.target / source.name).read_text(encoding="utf-8"))
+    assert _code(downloaded) == _code(learner)
+    assert all(c.get("outputs", []) == [] for c in downloaded["cells"])
+    assert "widgets" not in downloaded["metadata"]
+
+
+@pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.name)
+def test_book_pages_show_solutions_without_the_markers(source):
+    extension = _book_extension()
+    for cell in nbformat.read(source, as_version=4).cells:
+        if nbgrader(cell).get("solution"):
+            shown = extension.without_solution_markers(cell.source)
+            assert "BEGIN SOLUTION" not in shown and "END SOLUTION" not in shown
+            kept = [line for line in cell.source.splitlines() if "### " not in line]
+            assert shown.splitlines() == kept
