@@ -107,12 +107,16 @@ EMBED = ["vendor/requirejs/require.js", "vendor/jupyter-widgets/offline-config.j
 LIVE = "vendor/cnncourse/live-widgets.js"
 
 
-def test_chapters_load_local_mathjax_and_the_lightest_widget_scripts(html):
+def test_chapters_have_typeset_math_and_the_lightest_widget_scripts(html):
     assert CHAPTER in chapters(html)
     for name in chapters(html):
         soup = page(html, name)
         found = script_order(html, name, soup, ["vendor/mathjax/startup.js", LIVE, *EMBED])
-        assert "vendor/mathjax/startup.js" in found, f"{name}: MathJax is not loaded from the book"
+        math = soup.select(".math")
+        assert math and all(m.find("mjx-container") and m.get("data-tex") for m in math), \
+            f"{name}: math left for a script to typeset"
+        assert ("vendor/mathjax/startup.js" in found) == bool(set(EMBED) & set(found)), \
+            f"{name}: MathJax is loaded although the math is typeset, or missing for the embed script"
         models = saved_widgets(soup)
         all_live = all(m["model_module"] == "anywidget" or m["model_name"] in ("LayoutModel", "StyleModel")
                        for m in models.values())
@@ -123,9 +127,11 @@ def test_chapters_load_local_mathjax_and_the_lightest_widget_scripts(html):
             embed = soup.find("script", src=re.compile("embed-amd.js"))
             assert not is_remote(embed.get("data-jupyter-widgets-cdn", "https://")), "it would use a CDN"
 
-    # the fonts they load at run time
+    # the fonts they load at run time: the typeset math's, named in its stylesheet, and the icon font
     vendor = html / "_static" / "vendor"
-    assert (vendor / "mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff").is_file(), "no MathJax fonts"
+    math_css = (vendor / "cnncourse/math.css").read_text(encoding="utf-8")
+    fonts = re.findall(r'url\("?([^")]+\.woff)', math_css)
+    assert fonts and all((vendor / "cnncourse" / font).resolve().is_file() for font in fonts), "math fonts missing"
     icon_fonts = set(re.findall(r"[0-9a-f]{20}\.woff2", (vendor / "jupyter-widgets/embed-amd.js").read_text(encoding="utf-8")))
     missing = [name for name in icon_fonts if not (vendor / "jupyter-widgets" / name).is_file()]
     assert icon_fonts and not missing, f"icon fonts embed-amd.js asks for are not in the build: {missing}"

@@ -11,10 +11,17 @@
   from that same script, and the script is neither loaded nor shipped.
 - The notebooks' figures are PNG files; the pages show lossless WebP copies where those are
   smaller (about half the bytes for plots and photos).
+- Math is typeset once, at build time, by MathJax under Node.js (tools/book_assets/typeset.js):
+  pages carry the typeset HTML and one small stylesheet, and load no MathJax script (0.8 MB).
+  The TeX stays in each element's ``data-tex``, so a later incremental build can typeset again.
+  Only pages that keep the ipywidgets embed script still load MathJax, for widget labels.
 """
 
+import html as html_text
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 from PIL import Image
@@ -23,6 +30,10 @@ from sphinx.errors import ExtensionError
 HERE = Path(__file__).resolve().parent
 LIVE_SCRIPT = "vendor/cnncourse/live-widgets.js"  # under _static/; offline_assets copies both
 STYLESHEET = "vendor/cnncourse/book.css"
+MATH_STYLESHEET = "vendor/cnncourse/math.css"  # written by typeset_math
+TYPESET = HERE.parents[1] / "tools" / "book_assets" / "typeset.js"
+# the math elements myst writes (TeX between \( \) or \[ \]), or that a build typeset already
+MATH = re.compile(r'<(span|div) class="math notranslate nohighlight"(?: data-tex="([^"]*)")?>(.*?)</\1>', re.S)
 STATE_TYPE = "application/vnd.jupyter.widget-state+json"
 # models that need no embed script: anywidgets and the layout and style models every widget has
 LIVE_MODULES = {"anywidget"}
@@ -54,10 +65,13 @@ def page_scripts(app, pagename, templatename, context, doctree):
                                              or "THEBE_JS_URL" in s.attributes.get("body", ""))]
     # myst-nb adds the page's saved widget state as an inline script
     states = [s.attributes["body"] for s in scripts if s.attributes.get("type") == STATE_TYPE]
+    embed = tuple(app.config.nb_ipywidgets_js)
     if states and all_live(json.loads(states[0])["state"]):
-        embed = set(app.config.nb_ipywidgets_js)
-        scripts[:] = [s for s in scripts if not str(s.filename or "").endswith(tuple(embed))]
+        scripts[:] = [s for s in scripts if not str(s.filename or "").endswith(embed)]
         app.add_js_file(LIVE_SCRIPT)
+    if not any(str(s.filename or "").endswith(embed) for s in scripts):  # math typeset at build time
+        scripts[:] = [s for s in scripts if not (str(s.filename or "").endswith(app.config.mathjax_path)
+                                                 or "window.MathJax" in s.attributes.get("body", ""))]
     context["css_files"][:] = [c for c in context["css_files"] if not str(c.filename).endswith("sphinx-thebe.css")]
 
 
@@ -89,6 +103,33 @@ def webp_figures(images):
     return smaller
 
 
+def tex_of(match):
+    """(TeX, display) of a math element, from its data-tex or its \\( \\) / \\[ \\] text."""
+    tex = html_text.unescape(match.group(2) if match.group(2) is not None else match.group(3)).strip()
+    if match.group(2) is None:
+        tex = tex[2:-2]  # the delimiters
+    return tex, match.group(1) == "div"
+
+
+def typeset_math(pages, stylesheet):
+    """{(TeX, display): the element typeset} for the math of ``pages``; writes their stylesheet."""
+    items = sorted({tex_of(match) for html in pages for match in MATH.finditer(html)})
+    node = shutil.which("node")
+    if node is None:
+        raise ExtensionError("live_pages: Node.js is needed to typeset the book's math (tools/book_assets/typeset.js)")
+    fonts = "../mathjax/output/chtml/fonts/woff-v2"  # from the stylesheet's folder
+    result = subprocess.run([node, str(TYPESET)], input=json.dumps({"fontURL": fonts, "items": items}),
+                            capture_output=True, text=True, cwd=TYPESET.parent)
+    if result.returncode != 0:
+        raise ExtensionError(f"live_pages: typesetting the math failed:\n{result.stderr[-3000:]}")
+    answer = json.loads(result.stdout)
+    stylesheet.parent.mkdir(parents=True, exist_ok=True)
+    stylesheet.write_text(answer["css"], encoding="utf-8")
+    return {(tex, display): f'<{"div" if display else "span"} class="math notranslate nohighlight" '
+            f'data-tex="{html_text.escape(tex)}">{typeset}</{"div" if display else "span"}>'
+            for (tex, display), typeset in zip(items, answer["html"])}
+
+
 def light_pages(app, exception):
     """Write the pages' icons as inline SVG, drop fontawesome.js, and show figures as WebP."""
     if exception is not None or app.builder.format != "html":
@@ -115,9 +156,11 @@ def light_pages(app, exception):
         name = match.group(1).rsplit("/", 1)[1] + ".png"
         return f'{match.group(1)}.webp"' if name in smaller else match.group(0)
 
-    for page in outdir.rglob("*.html"):
-        html = page.read_text(encoding="utf-8")
+    pages = {page: page.read_text(encoding="utf-8") for page in outdir.rglob("*.html")}
+    typeset = typeset_math(pages.values(), outdir / "_static" / MATH_STYLESHEET)
+    for page, html in pages.items():
         new = FIGURE.sub(figure, ICON.sub(replace, ICON_SCRIPT.sub("", html)))
+        new = MATH.sub(lambda match: typeset[tex_of(match)], new)
         if new != html:
             page.write_text(new, encoding="utf-8")
     for leftover in (script, script.with_name("fontawesome.js.map"), script.with_name("fontawesome.js.LICENSE.txt")):
@@ -129,4 +172,5 @@ def setup(app):
     app.connect("html-page-context", page_scripts, priority=900)
     app.connect("build-finished", light_pages)
     app.add_css_file(STYLESHEET)
+    app.add_css_file(MATH_STYLESHEET)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
