@@ -3,6 +3,7 @@
 from .activation_explorer import ActivationExplorer, ActivationView, explore_activations
 from .architecture_explorer import ArchitectureExplorer, compare_models, explore_architecture
 from .arithmetic_animator import ConvArithmetic, ConvArithmeticAnimator, conv_arithmetic
+from .autoencoder_explorer import AutoencoderExplorer, explore_autoencoder
 from .augmentation_explorer import AugmentationExplorer, explore_augmentation
 from .feature_map_explorer import FeatureMapExplorer, explore_feature_maps
 from .gradient_flow_explorer import GradientFlowExplorer, GradientFlowView, explore_gradient_flow
@@ -10,6 +11,7 @@ from .kernel_explorer import KernelExplorer, KernelView, explore_kernel
 from .normalization_explorer import NormalizationExplorer, explore_normalization
 from .overfitting_explorer import OverfittingExplorer, explore_overfitting
 from .pooling_explorer import PoolingExplorer, PoolingView, explore_pooling
+from .saliency_explorer import SaliencyExplorer, explore_saliency
 from .shape_calculator import ShapeCalculator, ShapeReport, calculate_shapes
 from .training_explorer import TrainingExplorer, describe_run, train_run
 from .transfer_explorer import TransferExplorer, explore_transfer
@@ -27,4 +29,5 @@ __all__ = [
     "explore_normalization", "OverfittingExplorer", "explore_overfitting",
     "ArchitectureExplorer", "explore_architecture", "compare_models",              # chapter 7
     "FeatureMapExplorer", "explore_feature_maps", "TransferExplorer", "explore_transfer",  # chapter 8
+    "SaliencyExplorer", "explore_saliency", "AutoencoderExplorer", "explore_autoencoder",  # chapter 9
 ]

@@ -1,0 +1,82 @@
+"""Autoencoder explorer: pick a test digit and a salt-and-pepper noise level -> the noisy digit and
+what a plain and a denoising autoencoder rebuild from it.
+
+:func:`explore_autoencoder` is the pure part. :class:`AutoencoderExplorer` carries every (digit,
+noise) result as 16 x 16 uint8 images, so its JavaScript (``js/autoencoder_explorer.js``) only picks
+and draws, live in the static book with no kernel.
+"""
+
+import anywidget
+import numpy as np
+import traitlets
+
+from ..data.handwritten_digits import digit_arrays
+from ..demos.autoencoders import reconstruct
+from ..models.autoencoder import ConvAutoencoder, add_salt_and_pepper
+from .esm_parts import esm_with
+from .live import pack
+
+NOISES = (0.0, 0.1, 0.2, 0.3, 0.4)
+SEED = 0
+
+
+def explorer_digits(size):
+    """One test digit of each class 0..9 (the first of each in the test split): (10, 1, size, size)."""
+    images, labels = digit_arrays("test", size=size)
+    return images[[int(np.flatnonzero(labels == d)[0]) for d in range(10)]]
+
+
+def explore_autoencoder(models, digit, noise):
+    """``{"noisy": (H, W), name: (H, W) for each model}`` in [0, 1], rounded to 256 levels as the
+    browser gets them: test digit ``digit`` (0..9) with a fraction ``noise`` (one of
+    :data:`NOISES`) of salt-and-pepper pixels, and each autoencoder's reconstruction of it.
+    models: ``{name: ConvAutoencoder}``, all of one size."""
+    if not isinstance(models, dict) or not models or not all(isinstance(m, ConvAutoencoder) for m in models.values()):
+        raise TypeError("models must be a non-empty dict name -> ConvAutoencoder")
+    if isinstance(digit, bool) or not isinstance(digit, (int, np.integer)) or not 0 <= digit <= 9:
+        raise ValueError(f"digit must be an int from 0 to 9, got {digit!r}")
+    if noise not in NOISES:
+        raise ValueError(f"noise must be one of {NOISES}, got {noise!r}")
+    size = next(iter(models.values())).size
+    noisy = add_salt_and_pepper(explorer_digits(size)[digit:digit + 1], noise, seed=SEED + digit).numpy()
+    shown = {"noisy": noisy[0, 0]}
+    for name, model in models.items():
+        shown[name] = reconstruct(model, noisy)[0, 0]
+    return {k: np.round(v * 255) / 255 for k, v in shown.items()}
+
+
+class AutoencoderExplorer(anywidget.AnyWidget):
+    """Controls ``digit`` (0..9) and ``noise`` (one of :data:`NOISES`); ``shown`` is what the view draws."""
+
+    _esm = esm_with("autoencoder_explorer", "ui")
+    images = traitlets.Dict().tag(sync=True)      # "digit|noise|name" -> packed (H, W) uint8
+    names = traitlets.List().tag(sync=True)
+    noises = traitlets.List(list(NOISES)).tag(sync=True)
+    digit = traitlets.Int(0).tag(sync=True)
+    noise = traitlets.Float(0.2).tag(sync=True)
+
+    def __init__(self, models, digit=0, noise=0.2):
+        self.models = models
+        images = {}
+        for d in range(10):
+            for level in NOISES:
+                for name, image in explore_autoencoder(models, d, level).items():
+                    images[f"{d}|{level:g}|{name}"] = pack(np.round(image * 255), "uint8")
+        super().__init__(images=images, names=["noisy", *models], digit=digit, noise=noise)
+
+    @traitlets.validate("digit")
+    def _check_digit(self, proposal):
+        if not 0 <= proposal.value <= 9:
+            raise ValueError(f"digit must be from 0 to 9, got {proposal.value!r}")
+        return proposal.value
+
+    @traitlets.validate("noise")
+    def _check_noise(self, proposal):
+        if proposal.value not in NOISES:
+            raise ValueError(f"noise must be one of {NOISES}, got {proposal.value!r}")
+        return proposal.value
+
+    @property
+    def shown(self):
+        """What the view shows for the current controls (see :func:`explore_autoencoder`)."""
+        return explore_autoencoder(self.models, self.digit, self.noise)

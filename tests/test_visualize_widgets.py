@@ -1,0 +1,114 @@
+"""Chapter 9's explorers (pure functions and the data their views carry) and the Lite0 demo."""
+
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from cnncourse.data import digit_arrays
+from cnncourse.demos.what_cnns_see import METHODS, explain, side_by_side
+from cnncourse.models import efficientnet_lite0
+from cnncourse.models.autoencoder import ConvAutoencoder, add_salt_and_pepper
+from cnncourse.models.imagenet import lite0_input
+from cnncourse.visualize import share_inside
+from cnncourse.widgets import AutoencoderExplorer, SaliencyExplorer, explore_autoencoder, explore_saliency
+from cnncourse.widgets.autoencoder_explorer import NOISES
+from cnncourse.widgets.live import unpack
+from cnncourse.widgets.saliency_explorer import explain_photos
+
+
+def tiny_imagenet_model():
+    """A stand-in with Lite0's interface: 224x224 RGB -> 1000 scores, a conv module called `head`."""
+    torch.manual_seed(0)
+    return nn.Sequential(OrderedDict(head=nn.Conv2d(3, 4, 16, stride=16), act=nn.ReLU(),
+                                     pool=nn.AdaptiveAvgPool2d(1), flat=nn.Flatten(), fc=nn.Linear(4, 1000)))
+
+
+def test_side_by_side_halves():
+    pair = side_by_side("chelsea", "coffee", size=64)
+    assert pair.shape == (64, 64, 3) and 0 <= pair.min() and pair.max() <= 1
+    assert side_by_side("chelsea", "coffee", size=65).shape == (65, 65, 3)
+    with pytest.raises(ValueError, match="grey"):
+        side_by_side("camera", "coffee")
+    with pytest.raises(ValueError, match="unknown photo"):
+        side_by_side("dog", "coffee")
+
+
+def test_pretrained_grad_cam_of_cat_falls_on_the_cat():
+    model = efficientnet_lite0(pretrained=True)
+    x = lite0_input(side_by_side("chelsea", "coffee"))
+    cat = explain(model, x, 285, "grad_cam")
+    espresso = explain(model, x, 967, "grad_cam")
+    assert cat.shape == (224, 224) and cat.min() >= 0 and cat.max() == pytest.approx(1.0)
+    assert share_inside(cat, slice(None), slice(0, 112)) > 0.7
+    assert share_inside(espresso, slice(None), slice(0, 112)) < 0.3
+    with pytest.raises(ValueError, match="method"):
+        explain(model, x, 285, "guided")
+
+
+@pytest.fixture(scope="module")
+def results():
+    image = side_by_side("chelsea", "coffee")
+    return explain_photos(tiny_imagenet_model(), {"pair": (image, (1, 7))}, progress=False)
+
+
+def test_explain_photos_gives_every_map(results):
+    assert results["photos"]["pair"].shape == (112, 112, 3) and results["photos"]["pair"].dtype == np.uint8
+    assert [c for c, _, _ in results["classes"]["pair"]] == [1, 7]
+    assert set(results["maps"]) == {("pair", c, m) for c in (1, 7) for m in METHODS}
+    for heat in results["maps"].values():
+        assert heat.shape == (56, 56) and heat.min() >= 0 and heat.max() <= 1
+    # the 56 x 56 map is the 4 x 4 block mean of the full map
+    model, x = tiny_imagenet_model(), lite0_input(side_by_side("chelsea", "coffee"))
+    full = explain(model, x, 7, "grad_cam")
+    assert np.allclose(results["maps"][("pair", 7, "grad_cam")], full.reshape(56, 4, 56, 4).mean(axis=(1, 3)),
+                       atol=1e-6)
+    with pytest.raises(ValueError, match="224"):
+        explain_photos(tiny_imagenet_model(), {"bad": (np.zeros((10, 10, 3)), (1,))}, progress=False)
+
+
+def test_saliency_explorer_carries_what_the_pure_function_shows(results):
+    explorer = SaliencyExplorer(results, photo="pair", target=7, method="occlusion")
+    shown = explorer.shown
+    assert shown["caption"].startswith("occlusion map of 'cock' (probability")
+    carried = unpack(explorer.maps["pair|7|occlusion"])
+    assert np.array_equal(carried, np.round(shown["heat"] * 255))
+    assert np.array_equal(unpack(explorer.photos["pair"]), results["photos"]["pair"])
+    explorer.method = "saliency"
+    assert np.allclose(explorer.shown["heat"], np.round(results["maps"][("pair", 7, "saliency")] * 255) / 255)
+    assert len(str(explorer.maps)) + len(str(explorer.photos)) < 300_000
+    with pytest.raises(Exception, match="method"):
+        explorer.method = "magic"
+    with pytest.raises(ValueError, match="target"):
+        explore_saliency(results, "pair", 3, "grad_cam")
+    with pytest.raises(ValueError, match="photo"):
+        explore_saliency(results, "nope", 1, "grad_cam")
+    assert "export default {render}" in explorer._esm
+
+
+def test_autoencoder_explorer():
+    torch.manual_seed(0)
+    models = {"plain": ConvAutoencoder(code_size=4), "other": ConvAutoencoder(code_size=3)}
+    shown = explore_autoencoder(models, 3, 0.2)
+    images, labels = digit_arrays("test", size=16)
+    first_three = images[np.flatnonzero(labels == 3)[0]][None]
+    noisy = add_salt_and_pepper(first_three, 0.2, seed=3).numpy()
+    assert np.allclose(shown["noisy"], np.round(noisy[0, 0] * 255) / 255)
+    with torch.no_grad():
+        rebuilt = models["plain"](torch.from_numpy(noisy).float()).numpy()[0, 0]
+    assert np.allclose(shown["plain"], np.round(rebuilt * 255) / 255, atol=1e-6)
+    assert np.allclose(explore_autoencoder(models, 3, 0.0)["noisy"], np.round(first_three[0, 0] * 255) / 255)
+    explorer = AutoencoderExplorer(models, digit=3, noise=0.2)
+    assert explorer.names == ["noisy", "plain", "other"]
+    assert len(explorer.images) == 10 * len(NOISES) * 3
+    assert np.array_equal(unpack(explorer.images["3|0.2|other"]), np.round(explorer.shown["other"] * 255))
+    explorer.digit, explorer.noise = 7, 0.4
+    assert np.array_equal(unpack(explorer.images["7|0.4|noisy"]), np.round(explorer.shown["noisy"] * 255))
+    with pytest.raises(Exception, match="noise"):
+        explorer.noise = 0.25
+    with pytest.raises(ValueError, match="digit"):
+        explore_autoencoder(models, 10, 0.2)
+    with pytest.raises(TypeError, match="models"):
+        explore_autoencoder({"x": nn.Linear(2, 2)}, 1, 0.2)
