@@ -7,6 +7,7 @@ import pytest
 import torch
 from torch import nn
 
+from browser import browser, js_call  # noqa: F401  (browser is a fixture)
 from cnncourse.data import digit_arrays
 from cnncourse.demos.what_cnns_see import METHODS, explain, side_by_side
 from cnncourse.models import efficientnet_lite0
@@ -112,3 +113,25 @@ def test_autoencoder_explorer():
         explore_autoencoder(models, 10, 0.2)
     with pytest.raises(TypeError, match="models"):
         explore_autoencoder({"x": nn.Linear(2, 2)}, 1, 0.2)
+
+
+def test_browser_caption_and_keys_are_pythons(browser, results):
+    explorer = SaliencyExplorer(results, photo="pair", target=1, method="grad_cam")
+    for method in METHODS:
+        for target, label, probability in results["classes"]["pair"]:
+            expected = explore_saliency(results, "pair", target, method)["caption"]
+            assert js_call(browser, explorer._esm, "saliencyCaption", method, label, probability, "pair") == expected
+    for probability in (0.12345, 0.00049, 0.99951, 0.5):
+        python = f"{probability:.1%}"
+        assert js_call(browser, explorer._esm, "saliencyCaption", "grad_cam", "x", probability, "p") == \
+            f"grad-cam map of 'x' (probability {python}) on p"
+    for noise in NOISES:
+        assert js_call(browser, AutoencoderExplorer._esm, "autoencoderKey", 4, noise, "plain") == \
+            f"4|{noise:g}|plain"
+
+
+@pytest.mark.parametrize("name", ["saliency_explorer", "autoencoder_explorer"])
+def test_views_fetch_nothing(name):
+    from cnncourse.widgets.live import esm_source
+    source = esm_source(name)
+    assert "fetch(" not in source and "http" not in source and "import " not in source

@@ -4,6 +4,11 @@
 
 const AUTOENCODER_ZOOM = 10;
 
+// The key of one carried image, as AutoencoderExplorer writes it (Python's f"{noise:g}").
+export function autoencoderKey(digit, noise, name) {
+  return `${digit}|${formatG(noise, 6)}|${name}`;
+}
+
 function render({model, el}) {
   const set = (name, value) => { model.set(name, value); model.save_changes(); draw(); };
   const noises = model.get("noises");
@@ -21,7 +26,7 @@ function render({model, el}) {
     digit.set(d);
     noise.input.dataset.readout = String(level); noise.set(noises.indexOf(level));
     names.forEach((name, i) => {
-      const packed = model.get("images")[`${d}|${level}|${name}`];
+      const packed = model.get("images")[autoencoderKey(d, level, name)];
       const [rows, cols] = packed.shape;
       drawGrey(canvases[i], Array.from(unpack(packed), v => v / 255), rows, cols, AUTOENCODER_ZOOM);
     });

@@ -26,6 +26,11 @@ function photoTile(values, side) {
   return tile;
 }
 
+// The caption under the maps, as explore_saliency writes it.
+export function saliencyCaption(method, label, probability, photo) {
+  return `${method.replace("_", "-")} map of '${label}' (probability ${formatF(100 * probability, 1)}%) on ${photo}`;
+}
+
 function render({model, el}) {
   const set = (name, value) => { model.set(name, value); model.save_changes(); draw(); };
   const names = Object.keys(model.get("photos"));
@@ -63,7 +68,7 @@ function render({model, el}) {
     plain.imageSmoothingEnabled = true;
     plain.drawImage(heatTile(heat, heat.shape[0]), 0, 0, SALIENCY_SIDE, SALIENCY_SIDE);
     const [, label, probability] = classes.find(c => c[0] === index);
-    caption.textContent = `${how.replace("_", "-")} map of '${label}' (probability ${(100 * probability).toFixed(1)}%) on ${name}`;
+    caption.textContent = saliencyCaption(how, label, probability, name);
   }
   draw();
 }
