@@ -9,8 +9,8 @@ http://127.0.0.1:PORT/, see book_build.py).
 - :func:`console_errors` and :func:`requests` read what a page logged and fetched since the last
   call (Chromium's browser and performance logs);
 - :func:`outside_requests` keeps the URLs that would leave the machine;
-- :func:`js_call` runs an exported function of a widget's ES module in the browser: the
-  JS-versus-Python comparison of a widget's numbers.
+- :func:`js_call` and :func:`js_calls` run an exported function of a widget's ES module in the
+  browser (once, or on many inputs): the JS-versus-Python comparison of a widget's numbers.
 """
 
 import functools
@@ -116,32 +116,39 @@ def browser():
     driver.quit()
 
 
-# Imports module source from a blob URL, calls one export, and returns its result as JSON
-# (typed arrays as plain lists), or {"error": message}.
+# Imports module source from a blob URL, calls one export on each argument list, and returns the
+# results as JSON (typed arrays as plain lists), or {"error": message}.
 CALL = """
-const [source, name, args, done] = arguments;
+const [source, name, calls, done] = arguments;
 const plain = (value) => ArrayBuffer.isView(value) ? Array.from(value)
   : Array.isArray(value) ? value.map(plain)
   : value && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]))
   : value;
 const url = URL.createObjectURL(new Blob([source], {type: "text/javascript"}));
-import(url).then((module) => {
+import(url).then(async (module) => {
   if (typeof module[name] !== "function") throw new Error(`the module exports no function ${name}`);
-  return module[name](...args);
-}).then((result) => done({result: JSON.stringify(plain(result))}),
+  const results = [];
+  for (const args of calls) results.push(plain(await module[name](...args)));
+  return results;
+}).then((results) => done({result: JSON.stringify(results)}),
         (error) => done({error: String(error && error.stack || error)}));
 """
 
 
-def js_call(driver, source, name, *args):
-    """Call ``name(*args)`` exported by ES module ``source`` in the browser; return its result.
+def js_calls(driver, source, name, calls):
+    """``[name(*args) for args in calls]``, ``name`` exported by ES module ``source``, run in the browser.
 
-    args and the result travel as JSON: numbers, strings, lists, dicts (typed arrays become lists).
-    Raises AssertionError with the browser's message when the call throws.
+    One import for all the calls. Arguments and results travel as JSON: numbers, strings, lists,
+    dicts (typed arrays become lists). Raises AssertionError with the browser's message on a throw.
     """
     if not driver.current_url.startswith(("http", "file")):
         driver.get("data:text/html,<title>js_call</title>")
-    answer = driver.execute_async_script(CALL, source, name, list(args))
+    answer = driver.execute_async_script(CALL, source, name, [list(args) for args in calls])
     if "error" in answer:
         raise AssertionError(f"{name} threw in the browser: {answer['error']}")
     return json.loads(answer["result"])
+
+
+def js_call(driver, source, name, *args):
+    """``name(*args)``, exported by ES module ``source``, run in the browser (see :func:`js_calls`)."""
+    return js_calls(driver, source, name, [args])[0]
