@@ -139,3 +139,46 @@ def test_views_fetch_nothing(name):
     from cnncourse.widgets.live import esm_source
     source = esm_source(name)
     assert "fetch(" not in source and "http" not in source and "import " not in source
+
+
+# A stand-in for the widget model of anywidget: the synced state, change handlers, no kernel.
+SMOKE = """
+export function smoke(state, clicks) {
+  const handlers = {};
+  const model = {get: (k) => state[k], set: (k, v) => { state[k] = v; (handlers[`change:${k}`] || []).forEach(f => f()); },
+                 on: (e, f) => { (handlers[e] = handlers[e] || []).push(f); }, save_changes: () => {}};
+  const el = document.createElement("div");
+  document.body.append(el);
+  render({model, el});
+  const seen = () => ({text: el.textContent, canvases: [...el.querySelectorAll("canvas")].map(c => [c.width, c.height]),
+                       svgs: el.querySelectorAll("svg").length});
+  const before = seen();
+  for (const [control, value] of clicks) el.querySelector(`[data-trait="${control}"] [data-value="${value}"]`).click();
+  return {before, after: seen(), state};
+}
+"""
+
+
+def synced(widget):
+    return {k: v for k, v in widget.get_state().items() if not k.startswith("_") and k != "layout"}
+
+
+def test_views_draw_and_react_in_the_browser(browser):
+    normalization = NormalizationExplorer(batch_size=8, training=True)
+    got = js_call(browser, NormalizationExplorer._esm + SMOKE, "smoke", synced(normalization), [["training", "false"]])
+    assert got["before"]["svgs"] == 2 and "batch's own statistics" in got["before"]["text"]
+    assert got["state"]["training"] is False and "the running statistics" in got["after"]["text"]
+    normalization.training = False
+    assert f"{normalization.carried['running_mean']:.3f}" in got["after"]["text"]
+
+    overfitting = OverfittingExplorer(fake_grid())
+    got = js_call(browser, OverfittingExplorer._esm + SMOKE, "smoke", synced(overfitting), [["train_size", "150"]])
+    assert got["before"]["svgs"] == 2 and got["state"]["train_size"] == 150
+    overfitting.train_size = 150
+    assert gap_sentence(overfitting.shown) in got["after"]["text"]
+
+    augmentation = AugmentationExplorer(source="photo", transform="flip")
+    got = js_call(browser, AugmentationExplorer._esm + SMOKE, "smoke", synced(augmentation), [["source", "digit"]])
+    photo = augmentation.shown["original"].shape
+    assert got["before"]["canvases"] == [[photo[1] * 5, photo[0] * 5]] * 2
+    assert got["after"]["canvases"] == [[16 * 12, 16 * 12]] * 2 and "flip, strength 0.5, seed 0" in got["after"]["text"]

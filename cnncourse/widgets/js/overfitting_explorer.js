@@ -15,15 +15,15 @@ function render({model, el}) {
   const set = (name, value) => { model.set(name, value); model.save_changes(); draw(); };
   const choices = (name, label, values) =>
     toggles(name, label, values.map(v => [v, String(v)]), model.get(name), v => set(name, Number(v)));
-  const controls = [choices("train_size", "training digits", model.get("train_sizes")),
-                    choices("weight_decay", "weight decay", model.get("weight_decays")),
-                    choices("dropout", "dropout", model.get("dropouts"))];
+  const controls = {train_size: choices("train_size", "training digits", model.get("train_sizes")),
+                    weight_decay: choices("weight_decay", "weight decay", model.get("weight_decays")),
+                    dropout: choices("dropout", "dropout", model.get("dropouts"))};
   const chart = h("div", {class: "cnn-chart", style: "display:flex;flex-wrap:wrap;gap:8px"});
   const notes = h("div", {class: "cnn-notes", style: "margin-top:4px"});
-  el.append(h("div", {style: "display:flex;flex-direction:column"}, controls.map(c => c.el)), chart, notes);
+  el.append(h("div", {style: "display:flex;flex-direction:column"}, Object.values(controls).map(c => c.el)), chart, notes);
 
   function draw() {
-    for (const c of controls) c.set(model.get(c.input.dataset.control));
+    for (const [name, c] of Object.entries(controls)) c.set(model.get(name));
     const run = model.get("runs")[`${model.get("train_size")}|${model.get("weight_decay")}|${model.get("dropout")}`];
     const epochs = run.train_loss.map((_, i) => i + 1);
     const line = (key, label, colour, dashed = false) => ({x: epochs, y: run[key], label, colour, dashed});
