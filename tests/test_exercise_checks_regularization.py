@@ -148,3 +148,33 @@ def test_wrong_crops_get_their_hint(wrong, hint):
 def test_untouched_exercises_say_not_attempted(check):
     with pytest.raises(NotAttemptedYet, match="not attempted yet"):
         check(not_implemented)
+
+
+# -- the grader's path: plain records from the sandbox, judged without learner code ------------------------
+from cnncourse.exercises import EXERCISES  # noqa: E402
+from cnncourse.exercises.exercise import Learner, decode, encode, result_record  # noqa: E402
+
+SOLUTIONS = {"check_dropout": (make_dropout(), make_dropout(scale="none")),
+             "check_batch_norm_train": (make_batch_norm(), make_batch_norm(running_ddof=0)),
+             "check_pad_and_crop": (make_crop(), make_crop(mode="edge"))}
+
+
+def judged(exercise, function, cases):
+    records = []
+    for case in cases:
+        record = result_record(exercise, Learner([function], exercise.labels), case)
+        records.append({"outputs": decode(*encode(record["outputs"]))} if "outputs" in record else record)
+    return exercise.judge(cases, records)
+
+
+@pytest.mark.parametrize("name", SOLUTIONS)
+def test_the_grader_judges_plain_records(name):
+    exercise = EXERCISES[name]
+    right, wrong = SOLUTIONS[name]
+    cases = exercise.cases(hidden=True, secret="instructor")
+    assert judged(exercise, right, cases) is None
+    assert judged(exercise, wrong, cases)  # a message saying what is wrong
+    again, other = exercise.cases(hidden=True, secret="instructor"), exercise.cases(hidden=True, secret="other")
+    first = next(iter(cases[0].values()))
+    assert np.array_equal(first, next(iter(again[0].values())))
+    assert not np.array_equal(first, next(iter(other[0].values())))
