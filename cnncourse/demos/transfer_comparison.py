@@ -11,7 +11,7 @@ Every strategy starts from EfficientNet-Lite0 (:func:`cnncourse.transfer.lite0_f
 4. the same network from random weights, every parameter trained.
 
 :func:`learning_curve` compares a linear classifier on the frozen features with a small CNN
-trained from scratch, over labels per class and seeds. :func:`unscaled_input_accuracy` and
+trained from scratch, over labels per class and seeds. :func:`imagenet_top1` and
 :func:`drifting_batch_norm` reproduce the two classic mistakes.
 """
 
@@ -19,12 +19,16 @@ import math
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
+from ..data import load_image
 from ..data.textures import TEXTURES, per_class_subset, texture_arrays
+from ..models import efficientnet_lite0
+from ..models.imagenet import lite0_input, top_k
 from ..models.layers import classifier_head, conv_bn_act
 from ..threads import one_thread
 from ..training import History, evaluate, fit
@@ -40,7 +44,8 @@ STRATEGIES = ("feature extraction", "fine-tune the top", "progressive unfreezing
 STAGE_LRS = {"stem": 1e-5, "stage1": 1e-5, "stage2": 1e-5, "stage3": 1e-5, "stage4": 3e-5, "stage5": 3e-5,
              "stage6": 3e-5, "stage7": 1e-4, "head": 1e-4, "classifier": 3e-4}
 RECIPES = {  # epochs, learning rate, batch size
-    "classifier": (20, 3e-3, 32), "top": (8, 1e-3, 32), "all": (2, None, 32), "scratch": (6, 3e-3, 16),
+    "classifier": (20, 3e-3, 32), "top": (8, 1e-3, 32), "scratch": (5, 3e-3, 16),
+    "all": (2, STAGE_LRS["classifier"], 32),  # the learning rates of STAGE_LRS' groups apply
 }
 
 
@@ -81,9 +86,11 @@ def top_part(model, names):
 
 
 def _fit(model, train, recipe, seed, **options):
+    """``fit`` with a recipe of :data:`RECIPES`. Only a nan or infinite loss stops it: a phase that
+    starts from a trained head starts from a tiny loss, which ordinary noise multiplies by ten."""
     epochs, lr, batch_size = RECIPES[recipe]
-    return fit(model, train, epochs=epochs, lr=lr if lr else 1e-3, batch_size=batch_size, seed=seed,
-               progress=False, **options)
+    return fit(model, train, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
+               progress=False, divergence_factor=None, **options)
 
 
 def _on_cache(model, names, layer, train, test, cache_dir, recipe, seed):
@@ -137,10 +144,12 @@ def from_scratch(train, test, seed=0, device=None):
 
 
 def compare_strategies(train, test, cache_dir, seed=0, device=None):
-    """The four strategies on the same data, in :data:`STRATEGIES` order (one CPU thread each)."""
+    """The four strategies on the same data, in :data:`STRATEGIES` order, on one CPU thread. Each
+    caches into its own sub-folder of ``cache_dir``, so its seconds include computing its features."""
+    folders = [Path(cache_dir) / f"strategy{i + 1}" for i in range(3)]
     with one_thread():
-        return [feature_extraction(train, test, cache_dir, seed), fine_tune_top(train, test, cache_dir, seed),
-                progressive_unfreezing(train, test, cache_dir, seed, device), from_scratch(train, test, seed, device)]
+        return [feature_extraction(train, test, folders[0], seed), fine_tune_top(train, test, folders[1], seed),
+                progressive_unfreezing(train, test, folders[2], seed, device), from_scratch(train, test, seed, device)]
 
 
 def format_table(results):
@@ -181,7 +190,7 @@ class LearningCurve:
 
 
 def learning_curve(train_features, test_features, train_images, test_images, per_class=(1, 5, 10, 50, 144),
-                   seeds=(0, 1, 2), steps=120):
+                   seeds=(0, 1, 2), steps=100):
     """For each labels-per-class count and seed, the same random subset of training patches trains
     (a) a linear classifier on the frozen, cached Lite0 features and (b) :func:`small_cnn` from
     scratch, each for about ``steps`` steps of Adam (batch 16). Returns a :class:`LearningCurve`.
@@ -216,11 +225,26 @@ def _linear_head(features, seed):
     return classifier_head(features.tensors[0].shape[1], NUM_CLASSES, dropout=0.2)
 
 
-def unscaled_input_accuracy(train_raw, test_raw, cache_dir, seed=0):
-    """The first classic mistake: strategy 1 with [0, 1] pixels instead of (p - 127) / 128.
-    Returns the test accuracy (compare with :func:`feature_extraction`'s)."""
-    with one_thread():
-        return feature_extraction(train_raw, test_raw, cache_dir, seed).accuracy
+INPUT_SCALINGS = {  # what a pixel p in 0..255 becomes
+    "(p - 127) / 128": lambda p: (p - 127.0) / 128.0,  # what the weights were trained with
+    "p / 255": lambda p: p / 255.0,                     # a [0, 1] image passed as it is
+    "p": lambda p: p,                                   # raw pixel values
+}
+
+
+def imagenet_top1(photos, scaling="(p - 127) / 128", model=None):
+    """``{photo: (class index, class name, probability)}``: the pretrained Lite0's top-1 guess for
+    each bundled photo, its pixels scaled by ``scaling`` (a key of :data:`INPUT_SCALINGS`; the
+    others than the first reproduce the classic mistake)."""
+    if scaling not in INPUT_SCALINGS:
+        raise ValueError(f"scaling must be one of {', '.join(INPUT_SCALINGS)}, got {scaling!r}")
+    model = efficientnet_lite0(pretrained=True) if model is None else model.eval()
+    guesses = {}
+    with torch.no_grad():
+        for name in photos:
+            pixels = lite0_input(load_image(name)) * 128 + 127  # back to 0..255
+            guesses[name] = top_k(model(INPUT_SCALINGS[scaling](pixels)), k=1)[0]
+    return guesses
 
 
 def drifting_batch_norm(train, test, seed=0):

@@ -34,8 +34,9 @@ def check_module_names(model, names, name="names"):
             raise TypeError(f"{name} must hold module names (str), got {type(item).__name__} {item!r}")
         if not item or item not in known:
             top = [n for n in known if n and "." not in n]
+            deeper = next((f" (deeper ones are written like {n!r})" for n in known if "." in n), "")
             raise ValueError(f"{name}: {item!r} is not a module of this model; its top-level modules are "
-                             f"{', '.join(top)} (deeper ones are written like '{top[-1]}.0')")
+                             f"{', '.join(top)}{deeper}")
     return names
 
 
