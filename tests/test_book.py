@@ -103,6 +103,9 @@ def script_order(html, name, soup, wanted):
     return found
 
 
+# what the small script draws besides anywidgets (a tqdm progress bar is a box of these)
+DISPLAY_ONLY = {"LayoutModel", "HBoxModel", "VBoxModel", "BoxModel", "HTMLModel", "HTMLMathModel", "LabelModel",
+                "FloatProgressModel", "IntProgressModel"}
 EMBED = ["vendor/requirejs/require.js", "vendor/jupyter-widgets/offline-config.js", "vendor/jupyter-widgets/embed-amd.js"]
 LIVE = "vendor/cnncourse/live-widgets.js"
 
@@ -118,8 +121,8 @@ def test_chapters_have_typeset_math_and_the_lightest_widget_scripts(html):
         assert ("vendor/mathjax/startup.js" in found) == bool(set(EMBED) & set(found)), \
             f"{name}: MathJax is loaded although the math is typeset, or missing for the embed script"
         models = saved_widgets(soup)
-        all_live = all(m["model_module"] == "anywidget" or m["model_name"] in ("LayoutModel", "StyleModel")
-                       for m in models.values())
+        all_live = all(m["model_module"] == "anywidget" or m["model_name"] in DISPLAY_ONLY
+                       or m["model_name"].endswith("StyleModel") for m in models.values())
         if models and all_live:  # anywidgets only: the small script, not the 3.6 MB embed script
             assert LIVE in found and not set(EMBED) & set(found), f"{name} loads {sorted(found)}"
         elif models:  # require.js, then the configuration of its paths, then the embed script

@@ -30,7 +30,7 @@ return {cut: cut.slice(0, 5), pageWidth: document.documentElement.scrollWidth, v
 SHOWN = """
 const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
 const drawn = [...views].filter((view) => {
-  const shown = view.parentElement.querySelector(".cnn-live, .jupyter-widgets");  // live or embed script's
+  const shown = view.parentElement.querySelector(".cnn-live, .widget-subarea");  // live or embed script's
   return shown && shown.getBoundingClientRect().height > 10;
 }).length;
 return {views: views.length, drawn, math: document.querySelectorAll("mjx-container").length,

@@ -1,8 +1,9 @@
 """Light pages whose widgets live without a kernel.
 
 - A page whose widgets are all anywidgets (their view is JavaScript carried in the saved
-  widget state) loads ``live_widgets.js`` (a few KB) to render them, instead of require.js and
-  the 3.6 MB ipywidgets embed script. A page with any other widget keeps the embed script.
+  widget state) or display-only ones (boxes, HTML, progress bars) loads ``live_widgets.js`` (a
+  few KB) to render them, instead of require.js and the 3.6 MB ipywidgets embed script. A page
+  with any other widget keeps the embed script.
 - Thebe is off, yet sphinx-thebe adds its script and an inline ``const THEBE_JS_URL`` to every
   page (twice, which is a SyntaxError): both are left out.
 - The theme's icon script (fontawesome.js, 1.5 MB) replaces every ``<i class="fa-...">`` with an
@@ -35,8 +36,12 @@ TYPESET = HERE.parents[1] / "tools" / "book_assets" / "typeset.js"
 # the math elements myst writes (TeX between \( \) or \[ \]), or that a build typeset already
 MATH = re.compile(r'<(span|div) class="math notranslate nohighlight"(?: data-tex="([^"]*)")?>(.*?)</\1>', re.S)
 STATE_TYPE = "application/vnd.jupyter.widget-state+json"
-# models that need no embed script: anywidgets and the layout and style models every widget has
+# models that need no embed script: anywidgets, display-only controls (a tqdm progress bar is a
+# box of HTML and FloatProgress), and the layout and style models that go with them
 LIVE_MODULES = {"anywidget"}
+CONTROLS = "@jupyter-widgets/controls"
+STATIC_MODELS = {(CONTROLS, name) for name in ("HBoxModel", "VBoxModel", "BoxModel", "HTMLModel", "HTMLMathModel",
+                                               "LabelModel", "FloatProgressModel", "IntProgressModel")}
 BASE_MODELS = {("@jupyter-widgets/base", "LayoutModel"), ("@jupyter-widgets/base", "StyleModel")}
 
 ICON_SCRIPT = re.compile(r'<(?:script[^>]*src|link[^>]*href)="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*>'
@@ -49,9 +54,12 @@ PACK = re.compile(r'var p=\{(.*?)\};.*?d\("(fa[srb])",p\)', re.S)
 
 
 def all_live(models):
-    """True when every saved widget model is an anywidget or a base layout/style model."""
-    return all(m["model_module"] in LIVE_MODULES or (m["model_module"], m["model_name"]) in BASE_MODELS
-               for m in models.values())
+    """True when live_widgets.js can draw every saved widget model (see LIVE_MODULES, STATIC_MODELS)."""
+    def drawn(m):
+        kind = (m["model_module"], m["model_name"])
+        return (m["model_module"] in LIVE_MODULES or kind in STATIC_MODELS or kind in BASE_MODELS
+                or (m["model_module"] == CONTROLS and m["model_name"].endswith("StyleModel")))
+    return all(drawn(m) for m in models.values())
 
 
 def page_scripts(app, pagename, templatename, context, doctree):

@@ -1,7 +1,8 @@
-// Renders the anywidgets of a book page from the widget state saved in it: no kernel, no
-// network, no require.js. Each widget's view is the ES module in its `_esm` state; it gets a
-// model that holds the saved state and tells the view's listeners about changes, as in
-// JupyterLab (book/_ext/live_pages.py loads this script on pages whose widgets are all live).
+// Renders the widgets of a book page from the widget state saved in it: no kernel, no network,
+// no require.js. An anywidget's view is the ES module in its `_esm` state; it gets a model that
+// holds the saved state and tells the view's listeners about changes, as in JupyterLab. Boxes,
+// HTML, labels and progress bars (what tqdm shows) are drawn as saved. book/_ext/live_pages.py
+// loads this script on pages whose widgets are all of these kinds.
 (function () {
   "use strict";
 
@@ -48,18 +49,49 @@
     }
   }
 
+  // Display-only ipywidgets (a progress bar from tqdm is a box of HTML and FloatProgress) drawn
+  // from their saved state; anywidgets rendered from their own module.
+  async function view(id, models) {
+    const saved = models[id];
+    const state = saved.state;
+    const el = document.createElement("div");
+    if (saved.model_module === "anywidget") {
+      el.className = "cnn-live";
+      const model = new Model({ ...state });
+      if (model.get("_css")) el.append(Object.assign(document.createElement("style"), { textContent: model.get("_css") }));
+      const widget = await widgetModule(model.get("_esm"));
+      await widget.initialize?.({ model });
+      await widget.render({ model, el });
+      return el;
+    }
+    el.className = "cnn-static-widget";
+    const name = saved.model_name;
+    if (name.endsWith("BoxModel")) {
+      el.style.display = "flex";
+      el.style.flexDirection = name === "VBoxModel" ? "column" : "row";
+      el.style.alignItems = name === "VBoxModel" ? "stretch" : "center";
+      el.style.gap = "0.4em";
+      for (const child of state.children) el.append(await view(child.replace("IPY_MODEL_", ""), models));
+    } else if (name === "HTMLModel" || name === "HTMLMathModel") {
+      el.innerHTML = state.value;
+    } else if (name === "LabelModel") {
+      el.textContent = state.value;
+    } else if (name.endsWith("ProgressModel")) {
+      const bar = document.createElement("progress");
+      bar.max = state.max - state.min;
+      bar.value = state.value - state.min;
+      el.append(bar);
+    }
+    if (state.description) el.prepend(Object.assign(document.createElement("span"), { textContent: state.description + " " }));
+    return el;
+  }
+
   async function show(script, models) {
     const { model_id: id } = JSON.parse(script.textContent);
-    const saved = models[id];
-    if (!saved || saved.model_module !== "anywidget") return;
-    const model = new Model({ ...saved.state });
-    const el = document.createElement("div");
-    el.className = "cnn-live";
+    if (!models[id]) return;
+    const el = await view(id, models);
+    el.classList.add("cnn-live");
     script.after(el);
-    if (model.get("_css")) el.append(Object.assign(document.createElement("style"), { textContent: model.get("_css") }));
-    const widget = await widgetModule(model.get("_esm"));
-    await widget.initialize?.({ model });
-    await widget.render({ model, el });
   }
 
   function start() {
