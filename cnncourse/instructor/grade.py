@@ -27,6 +27,7 @@ import queue
 import re
 import shutil
 import stat
+import symtable
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -70,6 +71,20 @@ class Task:
     names: tuple
     solution_ids: tuple  # grade ids of the solution cells before the test cell in the source
     source: str          # the test cell's source, to recognise copies of it
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """What the grader knows of one instructor notebook: its exercises, and the sources of its other
+    code cells (the course's own, which a submission may run or, when nothing needs them, skip)."""
+
+    tasks: tuple
+    course_cells: frozenset
+    problems: tuple
+
+    @property
+    def max_score(self):
+        return sum(task.points for task in self.tasks)
 
 
 @dataclass
@@ -157,14 +172,17 @@ def _check_call(source):
     return None
 
 
-def read_tasks(notebook):
-    """The graded exercises of one instructor notebook, in order, and lines about cells it cannot grade."""
+def read_chapter(notebook):
+    """The graded exercises of one instructor notebook, in order, its other code cells, and lines
+    about test cells it cannot grade: a :class:`Chapter`."""
     nb = nbformat.read(notebook, as_version=4)
-    tasks, problems, solutions = [], [], []
+    tasks, problems, solutions, course = [], [], [], set()
     for cell in nb.cells:
         meta = _nbgrader(cell)
         if meta.get("solution") is True and meta.get("grade_id"):
             solutions.append(meta["grade_id"])
+        if cell.cell_type == "code" and not _is_test(meta) and meta.get("solution") is not True:
+            course.add(cell.source.strip())
         if cell.cell_type != "code" or not _is_test(meta):
             continue
         call = _check_call(cell.source)
@@ -173,7 +191,7 @@ def read_tasks(notebook):
                             "graded in a sandbox (see cnncourse.exercises.EXERCISES); it scores 0")
         tasks.append(Task(meta["grade_id"], float(meta.get("points", 0)), call[0] if call else "",
                           call[1] if call else (), tuple(solutions), cell.source.strip()))
-    return tasks, problems
+    return Chapter(tuple(tasks), frozenset(course), tuple(problems))
 
 
 # ----- a submission (untrusted)
@@ -212,11 +230,14 @@ def read_submission(path):
     return cells
 
 
-def build_program(cells, tasks):
+def build_program(cells, chapter):
     """What the sandbox runs: the learner's cells (test cells dropped) and where each exercise is checked.
 
+    Cells after the last check are left out, and so are the course's own cells that define nothing
+    the learner's cells or the checks use (demonstrations, plots, training runs): see :func:`_needed`.
     Returns ``(program without cases, notes)``; program["numbers"] maps run cells to notebook cell numbers.
     """
+    tasks = chapter.tasks
     test_sources = {task.source for task in tasks}
     test_ids = {task.grade_id for task in tasks}
     run, numbers, notes, test_at, solution_at = [], [], [], {}, {}
@@ -244,26 +265,80 @@ def build_program(cells, tasks):
                          "your solution cells.")
         evaluate.append([after, task.grade_id])
     last = max((after for after, _ in evaluate), default=-1)
-    return {"cells": run[:last + 1], "numbers": numbers[:last + 1], "evaluate": evaluate}, notes
+    run, numbers = run[:last + 1], numbers[:last + 1]
+    keep = _needed(run, [source.strip() in chapter.course_cells for source in run],
+                   {name for task in tasks for name in task.names})
+    position = [sum(keep[:i + 1]) - 1 for i in range(len(run))]  # index among the kept cells
+    return {"cells": [source for source, kept in zip(run, keep) if kept],
+            "numbers": [number for number, kept in zip(numbers, keep) if kept],
+            "evaluate": [[position[after] if after >= 0 else -1, gid] for after, gid in evaluate]}, notes
+
+
+def _names(source):
+    """``(global names a cell defines, global names it uses)``, names used inside its functions and
+    classes included; None when it cannot be told (a magic, a star import)."""
+    try:
+        table = symtable.symtable(source, "<cell>", "exec")
+    except (SyntaxError, ValueError):
+        return None
+    if any(isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)
+           for node in ast.walk(ast.parse(source))):
+        return None
+    defined, used = set(), set()
+    scopes = [table]
+    while scopes:
+        scope = scopes.pop()
+        scopes += scope.get_children()
+        for symbol in scope.get_symbols():
+            name = symbol.get_name()
+            if scope.get_type() == "module" or symbol.is_declared_global():
+                if symbol.is_assigned() or symbol.is_imported():
+                    defined.add(name)
+            if symbol.is_referenced() and symbol.is_global():
+                used.add(name)
+    return defined, used
+
+
+def _needed(sources, is_course, names):
+    """Which cells to run: every cell of the learner's (solutions, added or edited cells), every cell
+    that cannot be analysed, and each course cell defining a name that a cell to run, or a check
+    (``names``), uses. Returns one bool per cell."""
+    analysed = [_names(source) for source in sources]
+    keep = [not course or analysis is None for course, analysis in zip(is_course, analysed)]
+    needed = set(names)
+    changed = True
+    while changed:
+        changed = False
+        for index, analysis in enumerate(analysed):
+            if analysis is None:
+                continue
+            if keep[index]:
+                if not analysis[1] <= needed:
+                    needed |= analysis[1]
+                    changed = True
+            elif analysis[0] & needed:
+                keep[index] = changed = True
+    return keep
 
 
 # ----- grading
 
-def draw_cases(tasks, secret):
+def draw_cases(chapter, secret):
     """``{grade id: cases}``: each exercise's public cases and hidden ones drawn with ``secret``."""
     return {task.grade_id: EXERCISES[task.check].cases() + EXERCISES[task.check].cases(True, secret)
-            for task in tasks if task.check}
+            for task in chapter.tasks if task.check}
 
 
-def grade_one(submission, tasks, cases, limits, slot, sandboxed):
+def grade_one(submission, chapter, cases, limits, slot, sandboxed):
     """Run one submission in its sandbox and judge what came back. Never raises for learner input."""
+    tasks = chapter.tasks
     outcome = Outcome(submission, points={t.grade_id: 0.0 for t in tasks})
     try:
         cells = read_submission(submission.notebook)
     except ValueError as error:
         outcome.error = f"{submission.notebook.name} {error}"
         return outcome
-    program, outcome.notes = build_program(cells, tasks)
+    program, outcome.notes = build_program(cells, chapter)
     graded = [task for task in tasks if task.check]
     program["exercises"] = {task.grade_id: {"check": task.check, "names": list(task.names),
                                             "cases": [pack(case) for case in cases[task.grade_id]]}
@@ -348,13 +423,13 @@ def grade_submissions(source_dir, submissions_dir, output_dir, limits=None, work
     submissions, problems = find_submissions(submissions_dir, [nb.name for nb in notebooks])
     chapters = {}
     for notebook in notebooks:
-        tasks, task_problems = read_tasks(notebook)
-        chapters[notebook.stem] = (tasks, draw_cases(tasks, secret))
-        problems += task_problems
+        chapter = read_chapter(notebook)
+        chapters[notebook.stem] = (chapter, draw_cases(chapter, secret))
+        problems += chapter.problems
     output = Path(output_dir)
     output.mkdir(parents=True, exist_ok=True)
     grades = Grades(output / "grades.csv", output / "feedback",
-                    {chapter: sum(t.points for t in tasks) for chapter, (tasks, _) in chapters.items()},
+                    {name: chapter.max_score for name, (chapter, _) in chapters.items()},
                     problems=problems)
     slots = queue.Queue()
     for slot in range(workers):
@@ -452,7 +527,7 @@ def write_feedback(feedback_dir, outcomes, chapters):
     for outcome in outcomes:
         target = staging / outcome.submission.student_id / f"{outcome.submission.chapter}.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(feedback_html(outcome, chapters[outcome.submission.chapter][0]), encoding="utf-8")
+        target.write_text(feedback_html(outcome, chapters[outcome.submission.chapter][0].tasks), encoding="utf-8")
     shutil.rmtree(feedback_dir, ignore_errors=True)
     staging.rename(feedback_dir)
 
