@@ -73,6 +73,6 @@ def add_salt_and_pepper(images, amount, seed=0):
     (:class:`cnncourse.data.augment.SaltAndPepper`); image i draws from the seed (seed, i)."""
     noise = SaltAndPepper(amount)
     seed = as_int(seed, "seed", minimum=0)
-    out = [noise(image.numpy(), np.random.default_rng([seed, i]), layout="CHW")
-           for i, image in enumerate(torch.as_tensor(images, dtype=torch.float32))]
-    return torch.from_numpy(np.stack(out)).float() if out else torch.as_tensor(images).float()
+    images = np.array(images.detach().cpu().numpy() if isinstance(images, torch.Tensor) else images, dtype=np.float32)
+    out = [noise(image, np.random.default_rng([seed, i]), layout="CHW") for i, image in enumerate(images)]
+    return torch.from_numpy(np.stack(out) if out else images).float()

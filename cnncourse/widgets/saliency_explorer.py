@@ -19,7 +19,7 @@ from .esm_parts import esm_with
 from .live import pack
 
 MAP_SIDE, PHOTO_SIDE = 56, 112
-OPTIONS = {"smoothgrad": {"samples": 8}, "occlusion": {"patch": 56, "stride": 28, "batch_size": 49}}
+OPTIONS = {"smoothgrad": {"samples": 6}, "occlusion": {"patch": 64, "stride": 32, "batch_size": 36}}
 
 
 def _shrink(array, side):
