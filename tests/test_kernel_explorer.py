@@ -103,6 +103,14 @@ def test_editing_a_weight_makes_a_custom_kernel(explorer):
     np.testing.assert_allclose(explorer.view.output, corr2d(explorer.view.image, expected))
 
 
+def test_an_edit_from_the_browser_keeps_its_weights(explorer):
+    # the browser sends the edited weights and the "custom" label together
+    edited = [0.0, 0.0, 0.0, 0.0, 10.0, 0.0, 0.0, 0.0, 0.0]
+    explorer.set_state({"weights": edited, "kernel": "custom"})
+    assert explorer.kernel == "custom" and explorer.weights == edited
+    np.testing.assert_array_equal(KernelExplorer(kernel="custom", image_size=16).kernel_values(), np.pad([[1.0]], 1))
+
+
 def test_custom_size_gives_an_editable_5x5_identity(explorer):
     explorer.size = 5
     assert explorer.kernel == "custom" and explorer.view.kernel.shape == (5, 5)

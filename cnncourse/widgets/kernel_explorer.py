@@ -103,9 +103,8 @@ class KernelExplorer(anywidget.AnyWidget):
                                   for name in kernels.names()}, **kwargs)
         self.photo = photo
         self.kernel = kernel
-        self._relabelling = False
-        if not self.weights:
-            self._on_kernel({"new": kernel})
+        if not self.weights:  # the default kernel kept, or "custom" chosen before any weights
+            self.weights = self._identity() if kernel == CUSTOM else kernels.get(kernel).ravel().tolist()
 
     # -- rules, the same as in the browser -------------------------------------------------
     @traitlets.validate("photo")
@@ -155,8 +154,9 @@ class KernelExplorer(anywidget.AnyWidget):
     def _on_kernel(self, change):
         if change["new"] != CUSTOM:
             self.weights = kernels.get(change["new"]).ravel().tolist()
-        elif not getattr(self, "_relabelling", False):  # "custom" chosen: start from the identity
-            self.weights = self._identity()
+        elif change["old"] == CUSTOM or self.weights == kernels.get(change["old"]).ravel().tolist():
+            self.weights = self._identity()  # "custom" chosen from the list: start from the identity
+        # else the weights were edited (here or in the browser): they stay, under the name "custom"
 
     @traitlets.observe("size")
     def _on_size(self, change):
@@ -168,9 +168,7 @@ class KernelExplorer(anywidget.AnyWidget):
     @traitlets.observe("weights")
     def _on_weights(self, change):
         if self.kernel != CUSTOM and change["new"] != kernels.get(self.kernel).ravel().tolist():
-            self._relabelling = True  # an edited kernel is no longer the named one: keep its values
-            self.kernel = CUSTOM
-            self._relabelling = False
+            self.kernel = CUSTOM  # an edited kernel is no longer the named one
         self._clamp()
 
     @traitlets.observe("photo")
