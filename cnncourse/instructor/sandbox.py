@@ -132,7 +132,6 @@ def run_program(program, limits, slot=0, sandboxed=True):
     with tempfile.TemporaryDirectory(prefix="cnncourse-sandbox-") as folder:
         input_dir = Path(folder) / "input"
         input_dir.mkdir()
-        os.chmod(folder, 0o755)
         document = {**program, "limits": asdict(limits),
                     "uid": FIRST_SLOT_UID + slot if sandboxed and os.getuid() == 0 else None}
         (input_dir / "program.json").write_text(json.dumps(document, allow_nan=True), encoding="utf-8")
