@@ -332,6 +332,16 @@ def test_grading_refuses_to_run_without_bubblewrap(tmp_path, monkeypatch):
     assert not (tmp_path / "grading").exists()
 
 
+def test_without_the_sandbox_only_when_asked(tmp_path):
+    """--unsafe-no-sandbox runs the same runner as a plain child process: still out of the grader's process."""
+    source, submissions = _folder(tmp_path / "notebooks"), _folder(tmp_path / "submissions" / "ada")
+    shutil.copyfile(FIXTURE, source / f"{CHAPTER}.ipynb")
+    shutil.copyfile(FIXTURE, submissions / f"{CHAPTER}.ipynb")
+    main([str(source), str(tmp_path / "submissions"), str(tmp_path / "grading"), "--unsafe-no-sandbox",
+          "--workers", "1", "--secret", "s"])
+    assert (tmp_path / "grading" / "grades.csv").read_text().splitlines()[1] == f"ada,{CHAPTER},3,3,graded"
+
+
 def test_missing_or_empty_submissions_folder(tmp_path):
     source = _folder(tmp_path / "notebooks")
     shutil.copyfile(FIXTURE, source / f"{CHAPTER}.ipynb")

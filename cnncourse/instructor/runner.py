@@ -87,13 +87,17 @@ class Supervisor:
         self.results = {}  # grade id -> results document, or the reason there is none
 
     def run(self):
-        for _ in range(RESTARTS + 1):
-            stopped_at = self._run_kernel()
-            if stopped_at is None:
-                break
-            self.skip.add(stopped_at)
+        reason = "not reached: the notebook stopped before it"
+        try:
+            for _ in range(RESTARTS + 1):
+                stopped_at = self._run_kernel()
+                if stopped_at is None:
+                    break
+                self.skip.add(stopped_at)
+        except Exception as error:  # noqa: BLE001 - report what was gathered rather than nothing
+            reason = f"not reached: the sandbox's supervisor failed ({type(error).__name__})"
         for gid in self.program["exercises"]:
-            self.results.setdefault(gid, {"problem": "not reached: the notebook stopped before it"})
+            self.results.setdefault(gid, {"problem": reason})
         return {"cells": {str(i): status for i, status in sorted(self.cells.items())},
                 "results": self.results}
 
