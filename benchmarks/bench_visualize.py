@@ -1,0 +1,43 @@
+"""Chapter 9's explanation methods on the pretrained EfficientNet-Lite0, 224 x 224: each method's
+time as a multiple of one forward pass timed alternately in the same run (paired medians), and
+occlusion batched against one image at a time."""
+
+import torch
+
+from cnncourse.demos.what_cnns_see import side_by_side
+from cnncourse.models import efficientnet_lite0
+from cnncourse.models.imagenet import lite0_input
+from cnncourse.visualize import grad_cam, occlusion, saliency, smooth_saliency
+
+from .timing import paired_median_ratio, report
+
+CAT = 285
+
+
+def run():
+    model = efficientnet_lite0(pretrained=True)
+    x = lite0_input(side_by_side("chelsea", "coffee"))
+
+    def forward():
+        with torch.no_grad():
+            model(x)
+
+    cases = [
+        ("saliency (one backward pass)", lambda: saliency(model, x, CAT), 5.0),
+        ("Grad-CAM at the head", lambda: grad_cam(model, x, CAT, model.head), 5.0),
+        ("SmoothGrad, 6 samples", lambda: smooth_saliency(model, x, CAT, samples=6), 30.0),
+        ("occlusion, 36 patches, batched", lambda: occlusion(model, x, CAT, patch=64, stride=32, batch_size=36), 40.0),
+    ]
+    for name, function, limit in cases:
+        seconds, _, ratio = paired_median_ratio(function, forward, repeat=5, warmup=1)
+        report(f"visualize: {name}", seconds, f"< {limit:g}x a forward pass", ratio < limit,
+               f"{ratio:.1f}x a forward pass")
+    batched, single, ratio = paired_median_ratio(
+        lambda: occlusion(model, x, CAT, patch=64, stride=32, batch_size=36),
+        lambda: occlusion(model, x, CAT, patch=64, stride=32, batch_size=1), repeat=3, warmup=1)
+    report("visualize: occlusion batched / one at a time", batched, "batching is not slower", ratio <= 1.0,
+           f"{ratio:.2f}x one at a time")
+
+
+if __name__ == "__main__":
+    run()
