@@ -38,7 +38,7 @@ export function control(model, name, label, spec) {
     input = element("input", { type: "range", min: spec.min ?? 0, max: spec.max ?? 0, step: spec.step ?? 1 });
   }
   input.dataset.trait = name;
-  const shown = element("output", { className: "cnn-live-value" });
+  const shown = element("output", { className: "cnn-live-value", style: { minWidth: "2em", fontFamily: "monospace" } });
   const numeric = kind === "range" || (kind === "select" && spec.options.every((o) => typeof o === "number"));
   const read = () => (kind === "checkbox" ? input.checked : numeric ? Number(input.value) : input.value);
   const show = () => {
@@ -53,7 +53,11 @@ export function control(model, name, label, spec) {
   });
   model.on(`change:${name}`, show);
   show();
-  return element("label", { className: "cnn-live-control" }, element("span", { textContent: label }), input, shown);
+  // styled inline: the same in JupyterLab, in other front ends and in the book
+  return element("label", {
+    className: "cnn-live-control",
+    style: { display: "inline-flex", alignItems: "center", gap: "0.4em", margin: "0.15em 1em 0.15em 0" },
+  }, element("span", { textContent: label, style: { minWidth: "5.5em" } }), input, shown);
 }
 
 // Draw an (H, W) array of grey levels 0..1 (values outside are clipped) on a canvas, each
