@@ -265,3 +265,17 @@ def test_a_frozen_pretrained_lite0_trains_only_its_head_every_other_tensor_bit_i
     fit(model, data, epochs=2, lr=0.01, batch_size=4, progress=False, device="cpu")
     assert len(frozen_norms(model)) == 49 and len(before) == 49 + 49 * 5 + 2  # convs, batch norms, head
     assert sorted(changed_tensors(model, before)) == ["classifier.fc.bias", "classifier.fc.weight"]
+
+
+def test_a_frozen_model_survives_saving_and_copying_still_frozen(tmp_path):
+    import copy
+    model = freeze(tiny_net(), trainable="classifier")
+    torch.save(model, tmp_path / "model.pt")
+    for twin in (torch.load(tmp_path / "model.pt", weights_only=False), copy.deepcopy(model)):
+        twin.train()
+        assert not twin.low.bn.training and not twin.high.bn.training and frozen_norms(twin) == ["low.bn", "high.bn"]
+        assert twin.low.bn.train.args[0] is twin.low.bn  # holds the copy, not the original
+        unfreeze(twin, "high")
+        twin.train()
+        assert twin.high.bn.training and not twin.low.bn.training
+        assert torch.equal(twin.low.bn.running_mean, model.low.bn.running_mean)

@@ -8,7 +8,7 @@ when ``model.train()`` is called (as :func:`cnncourse.training.fit` does every e
 part comes out of training bit-identical, buffers included. :func:`unfreeze` undoes both.
 """
 
-import types
+import functools
 
 import torch
 from torch import nn
@@ -106,13 +106,14 @@ def frozen_norms(model):
     return [name for name, module in model.named_modules() if "train" in vars(module)]
 
 
-def _eval_only(self, mode=True):
+def _eval_only(module, mode=True):
     """``train()`` of a frozen batch-norm layer: whatever ``mode`` asks, stay in eval mode."""
-    return nn.Module.train(self, False)
+    return nn.Module.train(module, False)
 
 
 def _hold_in_eval(module):
-    module.train = types.MethodType(_eval_only, module)
+    # A partial of a module-level function, unlike a bound method, survives torch.save and deepcopy.
+    module.train = functools.partial(_eval_only, module)
     module.train()
 
 
