@@ -6,7 +6,6 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from browser import console_errors, js_call, outside_requests, requests
-from cnncourse import kernels
 from cnncourse.widgets import KernelExplorer, explore_kernel
 from cnncourse.widgets.kernel_explorer import MODES
 
