@@ -14,6 +14,7 @@ import traitlets
 from .. import data, kernels
 from ..functional import corr2d
 from ..validation import as_array, as_int
+from .images import grey_uint8
 from .live import esm, pack
 
 MODES = ("cross-correlation", "convolution")
@@ -96,7 +97,7 @@ class KernelExplorer(anywidget.AnyWidget):
         image_size = as_int(image_size, "image_size", minimum=8)
         if image_size > 256:
             raise ValueError(f"image_size must be <= 256 (each photo travels with the page), got {image_size}")
-        pixels = {name: np.round(data.load_image(name, grey=True, size=image_size) * 255) for name in data.PHOTOS}
+        pixels = {name: grey_uint8(data.load_image(name, grey=True, size=image_size)) for name in data.PHOTOS}
         self._images = {name: p / 255 for name, p in pixels.items()}
         super().__init__(photos={name: pack(p, "uint8") for name, p in pixels.items()},
                          kernels={name: {"values": kernels.get(name).tolist(), "about": kernels.describe(name)}

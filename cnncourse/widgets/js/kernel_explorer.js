@@ -37,7 +37,7 @@ export function explore(image, h, w, weights, row, col, mode) {
   return { k, slid, output, rows, cols, patch, products, total: products.reduce((s, v) => s + v, 0) };
 }
 
-// Values for display: kept if inside [0, 1], else min-max stretched (as images.to_unit_range).
+// Values for display: kept if inside [0, 1], else min-max stretched to it.
 export function toUnitRange(values) {
   let lo = Infinity, hi = -Infinity;
   for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
