@@ -36,12 +36,18 @@ def _rows(array):
 _LINE = np.array([[-1, -1, -1], [2, 2, 2], [-1, -1, -1]])
 _DIAGONAL = np.array([[2, -1, -1], [-1, 2, -1], [-1, -1, 2]])
 _SOBEL_TOP = np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]])
+# The 7x7 Gaussian of the lecture slides, in integer weights (they sum to 1068).
+_GAUSSIAN_7X7_INTEGER = np.array([[0, 0, 0, 5, 0, 0, 0], [0, 5, 18, 32, 18, 5, 0], [0, 18, 64, 100, 64, 18, 0],
+                                  [5, 32, 100, 100, 100, 32, 5], [0, 18, 64, 100, 64, 18, 0],
+                                  [0, 5, 18, 32, 18, 5, 0], [0, 0, 0, 5, 0, 0, 0]])
 
 _TABLE = [
     ("identity", np.pad([[1]], 1), "leaves the image unchanged: a single 1 in the centre"),
     ("box_blur", np.full((3, 3), 1 / 9), "box (uniform) blur: the mean of the 3x3 neighbourhood"),
     ("gaussian_3x3", _binomial(3), "Gaussian blur, 3x3: [1 2 1] x [1 2 1] / 16, centre weighs most"),
     ("gaussian_7x7", _binomial(7), "Gaussian blur, 7x7 (binomial [1 6 15 20 15 6 1] / 64 squared): a wider, smoother blur"),
+    ("gaussian_7x7_integer", _GAUSSIAN_7X7_INTEGER / _GAUSSIAN_7X7_INTEGER.sum(),
+     "Gaussian blur, 7x7, the lecture's integer weights (centre 100) divided by their sum, 1068"),
     ("sharpen", [[0, -1, 0], [-1, 5, -1], [0, -1, 0]], "sharpen: the pixel plus its difference from its 4 neighbours"),
     ("emboss", [[-2, -1, 0], [-1, 1, 1], [0, 1, 2]], "emboss: relief lit from the bottom right"),
     ("laplacian_4", [[0, -1, 0], [-1, 4, -1], [0, -1, 0]], "Laplacian, 4-neighbour: second derivative, bright on edges and spots"),
@@ -54,6 +60,8 @@ _TABLE = [
     ("sobel_right", -_SOBEL_TOP.T, "Sobel, right: vertical edges that are brighter on the right"),
     ("vertical_edge", [[1, 0, -1]] * 3, "vertical edge (Prewitt-like): left column minus right column"),
     ("horizontal_edge", [[1, 1, 1], [0, 0, 0], [-1, -1, -1]], "horizontal edge (Prewitt-like): top row minus bottom row"),
+    ("edge_corners", [[1, 0, -1], [0, 0, 0], [1, 0, -1]],
+     "the lecture's edge kernel: left minus right in the top and bottom rows, for vertical edges"),
     ("line_0", _LINE, "line detector, 0 degrees: thin horizontal lines"),
     ("line_45", np.fliplr(_DIAGONAL), "line detector, 45 degrees: thin lines rising to the right"),
     ("line_90", _LINE.T, "line detector, 90 degrees: thin vertical lines"),

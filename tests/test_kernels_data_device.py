@@ -124,3 +124,17 @@ def test_param_count_bad_input():
         linear_param_count(3, 2, bias=1)
     with pytest.raises(ValueError, match="groups=2 must divide"):
         conv2d_param_count(3, 2, 3, groups=2)
+
+
+def test_the_lectures_edge_kernel_and_integer_gaussian():
+    assert kernels.get("edge_corners").tolist() == [[1, 0, -1], [0, 0, 0], [1, 0, -1]]
+    g = kernels.get("gaussian_7x7_integer")
+    # the slide's weights, typed row by row: they sum to 5 + 78 + 264 + 374 + 264 + 78 + 5 = 1068
+    rows = [[0, 0, 0, 5, 0, 0, 0], [0, 5, 18, 32, 18, 5, 0], [0, 18, 64, 100, 64, 18, 0],
+            [5, 32, 100, 100, 100, 32, 5]]
+    slide = np.array(rows + rows[2::-1], dtype=float)
+    assert np.allclose(g * 1068, slide) and g.sum() == pytest.approx(1.0)
+    assert np.allclose(g, g.T) and g[3, 3] == g.max()
+    left_bright = np.zeros((5, 5)); left_bright[:, :2] = 1.0
+    assert corr2d(left_bright, kernels.get("edge_corners"))[1, 0] == 2.0   # 1 + 1 from the two outer rows
+    assert np.allclose(corr2d(np.ones((5, 5)), kernels.get("edge_corners")), 0)
