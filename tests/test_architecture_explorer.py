@@ -39,11 +39,25 @@ def test_comparison_covers_models_with_published_accuracy(profiles):
 
 def test_controls_drive_the_views(profiles):
     explorer = ArchitectureExplorer("lenet5", latencies={"mobilenet_v2": 0.01, "vgg16": 0.3}, profiles=profiles)
-    assert explorer.view.params == 61_706 and "16 x 5 x 5" in explorer.table.value
-    explorer.model.value = "vgg19"
-    assert explorer.view.params == 143_667_240 and "vgg19: parameters per stage" in explorer.bars.value
-    explorer.x_axis.value = "latency_ms"
-    assert explorer.comparison.value.count("<circle") == 2 and "measured here" in explorer.comparison.value
+    assert explorer.view.params == 61_706 and "16 x 5 x 5" in explorer.view.table_html
+    explorer.model = "vgg19"
+    assert explorer.view.params == 143_667_240 and "vgg19: parameters per stage" in explorer.view.chart_svg
+    explorer.x_axis = "latency_ms"
+    assert explorer.comparison.count("<circle") == 2 and "measured here" in explorer.comparison
+    for trait, value, words in [("model", "resnet19", "model must be one of"), ("x_axis", "flops", "x_axis must be one of")]:
+        with pytest.raises(ValueError, match=words):
+            setattr(explorer, trait, value)
+
+
+def test_the_state_carries_every_profile_and_point(profiles):
+    state = ArchitectureExplorer("resnet50", latencies={"resnet50": 0.05}, profiles=profiles).get_state()
+    carried = {m["name"]: m for m in state["models"]}
+    assert list(carried) == list(profiles) and carried["resnet50"]["params"] == 25_557_032
+    stage = profiles["resnet50"].stages[-1]
+    assert carried["resnet50"]["stages"][-1] == [stage.name, list(stage.output_shape), stage.params, stage.macs]
+    by_name = {p["name"]: p for p in state["chart_points"]}
+    assert by_name["resnet50"]["latency_ms"] == pytest.approx(50.0) and by_name["vgg16"]["latency_ms"] is None
+    assert len(str(state)) < 300_000
 
 
 def test_profiles_are_computed_once():

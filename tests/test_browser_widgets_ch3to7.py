@@ -1,5 +1,6 @@
 """Chapters 3 to 7's explorers in headless Chromium: their JavaScript gives the Python reference's
-numbers on random inputs (1e-6 for floats, exact for shapes, indices and text)."""
+numbers on random inputs (1e-6 for floats, exact for shapes, indices and text), and on the built
+book's pages every control changes what is shown, to what Python computes, offline and quietly."""
 
 import html
 import re
@@ -13,11 +14,14 @@ from browser import console_errors, js_call, outside_requests, requests
 from cnncourse import kernels
 from cnncourse.demos.invariance import compare_shift
 from cnncourse.functional import ACTIVATIONS, avg_pool2d, max_pool2d
-from cnncourse.widgets import (ActivationExplorer, GradientFlowExplorer, PoolingExplorer, TranslationExplorer,
-                               explore_activations)
+from cnncourse.models.profile import zoo_profiles
+from cnncourse.widgets import (ActivationExplorer, ArchitectureExplorer, GradientFlowExplorer, PoolingExplorer,
+                               TrainingExplorer, TranslationExplorer, describe_run, explore_activations)
 from cnncourse.widgets.activation_explorer import describe_flat
+from cnncourse.widgets.architecture_explorer import ModelPoint, carried_profile
 from cnncourse.widgets.gradient_flow_explorer import DEPTHS, SCALES
 from cnncourse.widgets.pooling_explorer import explore_pooling, pooling_html, pooling_limits
+from cnncourse.widgets.training_explorer import carried_history, replay
 
 RNG = np.random.default_rng(0)
 POOLING = PoolingExplorer._esm
@@ -101,9 +105,9 @@ def page_widgets(browser, book_site, chapter):
     """Open a chapter page of the built book; {first control's trait: widget} of its live widgets."""
     base, _ = book_site
     browser.get(base + f"chapters/{chapter}.html")
-    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".cnn-live [data-trait]"))
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".cnn-explorer [data-trait]"))
     return {w.find_element(By.CSS_SELECTOR, "[data-trait]").get_attribute("data-trait"): w
-            for w in browser.find_elements(By.CSS_SELECTOR, ".cnn-live")}
+            for w in browser.find_elements(By.CSS_SELECTOR, ".cnn-explorer")}
 
 
 def operate(browser, widget, trait, value):
@@ -172,7 +176,7 @@ def test_chapter_3_explorers_in_the_book(browser, book_site):
 def test_chapter_4_explorers_in_the_book(browser, book_site):
     widgets = page_widgets(browser, book_site, "04_activations")
     assert list(widgets) == ["functions"]  # both explorers start with the functions menu
-    activations, flow = browser.find_elements(By.CSS_SELECTOR, ".cnn-live")
+    activations, flow = browser.find_elements(By.CSS_SELECTOR, ".cnn-explorer")
     reference = ActivationExplorer(names=("sigmoid", "tanh", "relu"), threshold=0.05)
     seen = set()
     for trait, value in [("functions", ["gelu", "elu", "relu6"]), ("threshold", 0.2), ("x_min", -2.5),
@@ -195,4 +199,96 @@ def test_chapter_4_explorers_in_the_book(browser, book_site):
         shown = text(flow, ".cnn-notes")
         assert shown == "".join(reference.notes) and shown not in seen, (trait, value)
         seen.add(shown)
+    assert_page_is_quiet(browser, book_site)
+
+
+# -- chapter 5: the training explorer replays carried runs ----------------------------------------
+@pytest.fixture(scope="module")
+def small_training():
+    return TrainingExplorer(lr=0.003, epochs=2, lrs=(0.003, 10.0), batch_sizes=(32,), max_epochs=2, device="cpu")
+
+
+def test_training_replay_and_words_match_python(browser, small_training):
+    source = small_training._esm
+    for key, run in small_training.runs.items():
+        lr = small_training.lrs[int(key.split()[-1])]
+        full = carried_history(run, lr)
+        for epochs in range(0, 3):
+            got = js_call(browser, source, "replay", run, epochs)
+            expected = replay(full, epochs)
+            assert got["train_loss"] == [None if v != v else v for v in expected.train_loss]  # nan -> null
+            assert got["val_accuracy"] == expected.val_accuracy and got["diverged"] == expected.diverged
+            assert js_call(browser, source, "describeRun", got, lr) == describe_run(expected, lr), (key, epochs)
+
+
+def saved_state(browser, trait):
+    """The saved state of the page's anywidget that has ``trait``."""
+    return browser.execute_script(
+        "const all = JSON.parse(document.querySelector('script[type=\"application/vnd.jupyter.widget-state+json\"]')"
+        ".textContent).state; return Object.values(all).map((m) => m.state).find((s) => s && arguments[0] in s);", trait)
+
+
+def test_chapter_5_train_button_replays_each_setting(browser, book_site):
+    widget = page_widgets(browser, book_site, "05_training")["lr"]
+    state = saved_state(browser, "runs")
+    lrs = state["lrs"]
+    settings = dict(lr=state["lr"], optimizer=state["optimizer"], batch_size=state["batch_size"], epochs=state["epochs"])
+    seen = set()
+    for trait, value in [("lr", 10.0), ("optimizer", "sgd"), ("batch_size", 128), ("lr", 0.01), ("epochs", 3),
+                         ("optimizer", "momentum"), ("lr", 1e-4)]:
+        operate(browser, widget, trait, lrs.index(value) if trait == "lr" else value)
+        settings[trait] = value
+        assert text(widget, ".cnn-notes") == "Press train to start a run."
+        widget.find_element(By.CSS_SELECTOR, '[data-action="train"]').click()
+        WebDriverWait(browser, 10).until(lambda d: not text(widget, ".cnn-notes").startswith("epoch "))
+        run = state["runs"][f"{settings['optimizer']} {settings['batch_size']} {lrs.index(settings['lr'])}"]
+        history = replay(carried_history(run, settings["lr"]), settings["epochs"])
+        notes = text(widget, ".cnn-notes")
+        points = browser.execute_script("const p = arguments[0].querySelectorAll('svg')[1].querySelector('polyline');"
+                                        "return p ? p.getAttribute('points').split(' ').length : 0", widget)
+        assert notes == describe_run(history, settings["lr"]), (trait, value)
+        assert points == history.epochs  # the training accuracy curve has one point per epoch shown
+        assert (notes, points) not in seen, f"{trait}={value} changed nothing"
+        seen.add((notes, points))
+    assert_page_is_quiet(browser, book_site)
+
+
+# -- chapter 7: the architecture explorer draws carried profiles, within the column ---------------
+def test_architecture_drawings_match_python(browser):
+    profiles = {name: zoo_profiles()[name] for name in ("lenet5", "resnet50", "mobilenet_v2", "vgg16")}
+    explorer = ArchitectureExplorer("lenet5", latencies={"resnet50": 0.041, "vgg16": 0.29}, profiles=profiles)
+    source, state = explorer._esm, explorer.get_state()
+    wrap = "\nexport const textOf = (name, ...args) => ({stageTable, stageBars, comparisonChart})[name](...args).textContent;"
+    for carried in state["models"]:
+        explorer.model = carried["name"]
+        assert js_call(browser, source + wrap, "textOf", "stageTable", carried) == plain(explorer.view.table_html)
+        assert js_call(browser, source + wrap, "textOf", "stageBars", carried) == plain(explorer.view.chart_svg)
+    for axis in ("macs", "latency_ms"):
+        explorer.x_axis = axis
+        assert js_call(browser, source + wrap, "textOf", "comparisonChart", state["chart_points"], axis) == plain(explorer.comparison)
+
+
+def test_chapter_7_explorer_in_the_book_fits_the_column(browser, book_site):
+    widget = page_widgets(browser, book_site, "07_architectures")["model"]
+    state = saved_state(browser, "models")
+    profiles = zoo_profiles()
+    carried = {m["name"]: m for m in state["models"]}
+    assert carried["resnet50"] == carried_profile(profiles["resnet50"])
+    reference = ArchitectureExplorer(state["model"], profiles=profiles)
+    reference.points = [ModelPoint(**p) for p in state["chart_points"]]  # the latencies measured in the notebook
+    seen = set()
+    for trait, value in [("model", "lenet5"), ("x_axis", "latency_ms"), ("model", "mobilenet_v2"), ("x_axis", "macs"),
+                         ("model", "vgg19_bn")]:
+        operate(browser, widget, trait, value)
+        setattr(reference, trait, value)
+        shown = tuple(text(widget, selector) for selector in (".cnn-table", ".cnn-bars", ".cnn-comparison"))
+        assert shown == (plain(reference.view.table_html), plain(reference.view.chart_svg), plain(reference.comparison))
+        assert shown not in seen, (trait, value)
+        seen.add(shown)
+        overflow = browser.execute_script(
+            "const article = document.querySelector('article.bd-article') || document.body;"
+            "const edge = article.getBoundingClientRect().right + 1;"
+            "return [...arguments[0].querySelectorAll('*')].filter((n) => n.getBoundingClientRect().right > edge)"
+            ".map((n) => n.tagName);", widget)
+        assert overflow == [], f"wider than the column at 1366 px after {trait}={value}: {overflow[:5]}"
     assert_page_is_quiet(browser, book_site)

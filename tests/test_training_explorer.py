@@ -1,10 +1,12 @@
-"""The training explorer: train_run is pure and seeded; the widget trains on a click and explains
-divergence and failure in words."""
+"""The training explorer: train_run is pure and seeded; every offered run is trained up front and
+the first k epochs of a carried run are exactly a k-epoch run; *train* shows the chosen run and
+explains divergence and failure in words."""
 
 import pytest
 import torch
 
 from cnncourse.widgets import TrainingExplorer, describe_run, train_run
+from cnncourse.widgets.training_explorer import carried_history, replay
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -18,45 +20,63 @@ def one_thread():
 
 @pytest.fixture(scope="module")
 def explorer():
-    return TrainingExplorer(epochs=3)
+    return TrainingExplorer(lr=0.003, epochs=3, lrs=(0.003, 10.0), batch_sizes=(32,), max_epochs=3, device="cpu")
 
 
 def test_train_run_is_seeded_and_learns():
-    first = train_run(lr=0.003, optimizer="adam", batch_size=32, epochs=3, seed=0)
-    assert first == train_run(lr=0.003, optimizer="adam", batch_size=32, epochs=3, seed=0)
+    first = train_run(lr=0.003, optimizer="adam", batch_size=32, epochs=3, seed=0, device="cpu")
+    assert first == train_run(lr=0.003, optimizer="adam", batch_size=32, epochs=3, seed=0, device="cpu")
     assert first.train_loss[-1] < first.train_loss[0] and first.val_accuracy[-1] > 0.5
     assert "Validation accuracy" in describe_run(first, 0.003)
 
 
-def test_a_click_trains_and_draws_the_curves(explorer):
-    assert explorer.history is None and "Press" in explorer.notes.value
-    explorer.train.click()
-    assert explorer.history.epochs == 3 and not explorer.train.disabled
-    assert explorer.chart.value.count("<svg") >= 2 and "Validation accuracy" in explorer.notes.value
+def test_train_shows_the_run_a_fresh_training_records(explorer):
+    explorer.optimizer, explorer.lr, explorer.epochs = "adam", 0.003, 3
+    assert explorer.history is None and "Press" in explorer.notes
+    explorer.run()
+    assert explorer.shown == 3 and explorer.history == train_run(0.003, "adam", 32, 3, device="cpu")
+    assert "Validation accuracy" in explorer.notes
+    explorer.epochs = 2  # a change of setting clears the curves until the next *train*
+    assert explorer.shown == 0 and explorer.history is None
+    explorer.run()
+    assert explorer.history == train_run(0.003, "adam", 32, 2, device="cpu")  # a 3-epoch run's first 2
+
+
+def test_replay_cuts_a_history_and_keeps_how_it_stopped(explorer):
+    explorer.optimizer, explorer.lr = "adam", 10.0
+    diverged = explorer.full_run()
+    assert diverged.diverged and diverged.epochs == 1
+    assert replay(diverged, 3) == diverged and replay(diverged, 0).stop_reason is None
+    assert carried_history(explorer.runs["adam 32 1"], 10.0) == diverged
+    with pytest.raises(ValueError, match="epochs must be >= 0"):
+        replay(diverged, -1)
 
 
 def test_learning_rate_10_diverges_and_is_explained(explorer):
-    explorer.optimizer.value, explorer.lr.value = "adam", 10.0
-    explorer.train.click()
+    explorer.optimizer, explorer.lr = "adam", 10.0
+    explorer.run()
     assert explorer.history.diverged and explorer.history.epochs == 1
-    assert "diverged at learning rate 10" in explorer.notes.value and "too large" in explorer.notes.value
+    assert "diverged at learning rate 10" in explorer.notes and "too large" in explorer.notes
 
 
 def test_momentum_at_learning_rate_10_fails_with_an_explanation(explorer):
-    explorer.optimizer.value, explorer.lr.value = "momentum", 10.0
-    explorer.train.click()
+    explorer.optimizer, explorer.lr = "momentum", 10.0
+    explorer.run()
     assert explorer.history.diverged or explorer.history.last("val_accuracy") < 0.2
-    assert "diverged" in explorer.notes.value or "chance" in explorer.notes.value
+    assert "diverged" in explorer.notes or "chance" in explorer.notes
 
 
 def test_a_dead_network_is_explained(explorer):
-    explorer.optimizer.value, explorer.lr.value = "sgd", 10.0
-    explorer.train.click()
+    explorer.optimizer, explorer.lr = "sgd", 10.0
+    explorer.run()
     assert not explorer.history.diverged
-    assert "chance" in explorer.notes.value
+    assert "chance" in explorer.notes
 
 
-def test_controls_cover_the_settings(explorer):
-    assert explorer.lr.min == -4 and explorer.lr.max == 1  # 1e-4 to 10, log scale
-    assert set(explorer.optimizer.options) == {"sgd", "momentum", "adam"}
-    assert 32 in explorer.batch_size.options and explorer.epochs.max >= 10
+def test_controls_offer_only_trained_settings(explorer):
+    assert explorer.optimizers == ["sgd", "momentum", "adam"] and len(explorer.runs) == 3 * 2
+    for trait, value, words in [("lr", 0.1, "lr must be one of the trained values"),
+                                ("batch_size", 64, "batch_size must be one of"), ("optimizer", "rmsprop", "optimizer"),
+                                ("epochs", 4, "epochs must be at most max_epochs=3"), ("epochs", 0, "epochs must be >= 1")]:
+        with pytest.raises(ValueError, match=words):
+            setattr(explorer, trait, value)

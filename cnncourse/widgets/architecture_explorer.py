@@ -2,20 +2,24 @@
 
 Pure parts: :func:`explore_architecture` (a profile -> its stage table and a bar chart of parameters
 per stage) and :func:`compare_models` (profiles, published accuracies and measured latencies ->
-one point per model, drawn as the "accuracy against cost" bubble chart). ``ArchitectureExplorer``
-wires them to a model menu and an x-axis choice. Profiles are computed once (see
-:func:`cnncourse.models.profile.zoo_profiles`), so a change of model only redraws.
+one point per model, drawn as the "accuracy against cost" bubble chart). Profiles need PyTorch and
+are computed once (see :func:`cnncourse.models.profile.zoo_profiles`); ``ArchitectureExplorer`` is
+an anywidget that carries them and whose JavaScript (``js/architecture_explorer.js``) draws the
+same table and charts, live in the static book with no kernel. Everything scales down to the
+width of the book's column.
 """
 
 from dataclasses import dataclass
 from html import escape
 
-import ipywidgets as w
+import anywidget
 import numpy as np
+import traitlets
 
 from ..models.profile import zoo_profiles
 from ..models.published import IMAGENET_TOP1
 from ..plotting.svg_chart import PALETTE, nice_ticks
+from .esm_parts import esm_with
 
 X_AXES = {"MACs (millions)": "macs", "CPU latency (ms, measured here)": "latency_ms"}
 
@@ -135,38 +139,51 @@ def comparison_svg(points, x_axis="macs", width=620, height=360):
     return "".join(parts) + "</svg>"
 
 
-class ArchitectureExplorer:
+def carried_profile(profile):
+    """A :class:`~cnncourse.models.profile.ModelProfile` as JSON-able data for the browser."""
+    return {"name": profile.name, "input_shape": list(profile.input_shape), "params": profile.params,
+            "macs": profile.macs, "stages": [[r.name, list(r.output_shape), r.params, r.macs] for r in profile.stages]}
+
+
+class ArchitectureExplorer(anywidget.AnyWidget):
     """A model menu with its stage table and bar chart, and the comparison chart of all models.
 
-    Controls are attributes: ``model`` (Dropdown of the zoo) and ``x_axis`` (ToggleButtons: MACs or
-    measured latency). Setting their ``value`` recomputes ``view`` (an :class:`ArchitectureView`)
-    and redraws ``table``, ``bars`` and ``comparison`` (ipywidgets.HTML).
-    latencies: ``{name: seconds}`` measured on this machine, for the latency axis.
+    Controls are traitlets: ``model`` (a name of the zoo) and ``x_axis`` ("macs" or "latency_ms").
+    ``view`` (an :class:`ArchitectureView`) and ``comparison`` (the bubble chart's SVG) are what the
+    browser shows. latencies: ``{name: seconds}`` measured on this machine, for the latency axis.
     """
+
+    _esm = esm_with("architecture_explorer", "ui")
+    models = traitlets.List().tag(sync=True)
+    chart_points = traitlets.List().tag(sync=True)   # the points as data for the browser
+    x_axes = traitlets.List([[value, label] for label, value in X_AXES.items()]).tag(sync=True)
+    model = traitlets.Unicode().tag(sync=True)
+    x_axis = traitlets.Unicode("macs").tag(sync=True)
 
     def __init__(self, model="resnet18", latencies=None, profiles=None):
         self.profiles = profiles if profiles is not None else zoo_profiles()
-        if model not in self.profiles:
-            raise ValueError(f"model must be one of {list(self.profiles)}, got {model!r}")
         self.points = compare_models(self.profiles, latencies)
-        self.model = w.Dropdown(options=list(self.profiles), value=model, description="model")
-        self.x_axis = w.ToggleButtons(options=list(X_AXES.items()), value="macs", description="x axis")
-        self.table, self.bars, self.comparison = w.HTML(), w.HTML(), w.HTML()
-        self.model.observe(lambda change: self.update(), "value")
-        self.x_axis.observe(lambda change: self.update(), "value")
-        self.update()
+        super().__init__(models=[carried_profile(p) for p in self.profiles.values()],
+                         chart_points=[vars(p) for p in self.points], model=model)
 
-    def update(self):
-        """Recompute the view of the chosen model and redraw the comparison."""
-        self.view = explore_architecture(self.model.value, self.profiles)
-        self.table.value = self.view.table_html
-        self.bars.value = self.view.chart_svg
-        self.comparison.value = comparison_svg(self.points, self.x_axis.value)
+    @traitlets.validate("model")
+    def _check_model(self, proposal):
+        if proposal.value not in self.profiles:
+            raise ValueError(f"model must be one of {list(self.profiles)}, got {proposal.value!r}")
+        return proposal.value
 
-    def widget(self):
-        """The assembled interface."""
-        return w.VBox([self.model, w.HBox([self.table, self.bars]), self.x_axis, self.comparison])
+    @traitlets.validate("x_axis")
+    def _check_x_axis(self, proposal):
+        if proposal.value not in X_AXES.values():
+            raise ValueError(f"x_axis must be one of {list(X_AXES.values())}, got {proposal.value!r}")
+        return proposal.value
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget())
+    @property
+    def view(self):
+        """The chosen model's stage table and bars."""
+        return explore_architecture(self.model, self.profiles)
+
+    @property
+    def comparison(self):
+        """The bubble chart of every model against the chosen cost."""
+        return comparison_svg(self.points, self.x_axis)

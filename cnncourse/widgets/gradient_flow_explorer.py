@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import anywidget
 import numpy as np
 import traitlets
-from tqdm import tqdm  # text, not a widget: the page then needs no ipywidgets embed script
+from .progress import progress
 
 from ..demos.vanishing import layer_gradient_norms
 from ..functional.activations import ACTIVATIONS, get_activation
@@ -47,7 +47,7 @@ def gradient_flow_table(names=tuple(ACTIVATIONS), scales=SCALES, depths=DEPTHS, 
     """log10 of :func:`layer_gradient_norms` for every (activation, scale, depth), in that nesting
     order, concatenated into one 1-D array of len(names) * len(scales) * sum(depths) values."""
     return np.concatenate([np.log10(layer_gradient_norms(name, depth, width, seed, scale=scale, device=device))
-                           for name in tqdm(names, desc="gradient norms", unit="activation")
+                           for name in progress(names, "gradient norms", "activation")
                            for scale in scales for depth in depths])
 
 

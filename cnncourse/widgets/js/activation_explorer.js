@@ -73,6 +73,7 @@ export function describeFlat(curve, threshold) {
 }
 
 function render({model, el}) {
+  el.classList.add("cnn-explorer");  // the same hook under every renderer (book, JupyterLab)
   const colours = model.get("colours"), descriptions = model.get("descriptions");
   const names = model.get("names");  // a list: the saved state keeps no key order
   const set = (name, value) => { model.set(name, value); model.save_changes(); draw(); };

@@ -16,6 +16,7 @@ export function flowNote(name, norms, depth) {
 }
 
 function render({model, el}) {
+  el.classList.add("cnn-explorer");  // the same hook under every renderer (book, JupyterLab)
   const names = model.get("names"), scales = model.get("scales"), depths = model.get("depths");
   const logNorms = unpack(model.get("log_norms")), colours = model.get("colours"), width = model.get("width");
   const set = (name, value) => { model.set(name, value); model.save_changes(); draw(); };

@@ -50,6 +50,7 @@ export function photoCaption(name, rows, cols, outRows, outCols, k, stride, padd
 }
 
 function render({model, el}) {
+  el.classList.add("cnn-explorer");  // the same hook under every renderer (book, JupyterLab)
   const photos = {};
   for (const [name, packed] of Object.entries(model.get("photos"))) {
     const bytes = unpack(packed);

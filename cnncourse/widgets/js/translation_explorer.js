@@ -56,6 +56,7 @@ export function shiftCaption(before, after, poolSize, mode) {
 const DISPLAY_ZOOM = 2;
 
 function render({model, el}) {
+  el.classList.add("cnn-explorer");  // the same hook under every renderer (book, JupyterLab)
   const photos = {};
   for (const [name, packed] of Object.entries(model.get("photos"))) {
     photos[name] = {rows: packed.shape[0], cols: packed.shape[1], values: Float64Array.from(unpack(packed), b => b / 255)};
