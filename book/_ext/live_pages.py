@@ -9,7 +9,8 @@
 - The theme's icon script (fontawesome.js, 1.5 MB) replaces every ``<i class="fa-...">`` with an
   ``<svg>``, widget icons included, which breaks the widgets that keep a handle on their ``<i>``.
   The few icons the theme's pages use are written into the pages as inline SVG instead, taken
-  from that same script, and the script is neither loaded nor shipped.
+  from that same script, and the script is neither loaded nor shipped (nor the theme
+  stylesheet's rules that map icon classes to font glyphs).
 - The notebooks' figures are PNG files; the pages show lossless WebP copies where those are
   smaller (about half the bytes for plots and photos).
 - Math is typeset once, at build time, by MathJax under Node.js (tools/book_assets/typeset.js):
@@ -96,6 +97,10 @@ def icon_paths(script):
 
 
 FIGURE = re.compile(r'(_images/[^"/]+)\.png"')
+# the theme stylesheet's rules that give each icon class its glyph (.fa-bars:before{content:"..."}):
+# icons are inline SVG now, so these 1,900 rules (86 KB) serve nothing
+ICON_RULES = re.compile(r'(?:\.fa-[a-z0-9-]+:(?:before|after),?)+\{content:"[^"]*"\}')
+THEME_CSS = Path("_static") / "styles" / "pydata-sphinx-theme.css"
 
 
 def webp_figures(images):
@@ -171,6 +176,9 @@ def light_pages(app, exception):
         new = MATH.sub(lambda match: typeset[tex_of(match)], new)
         if new != html:
             page.write_text(new, encoding="utf-8")
+    theme_css = outdir / THEME_CSS
+    if theme_css.exists():
+        theme_css.write_text(ICON_RULES.sub("", theme_css.read_text(encoding="utf-8")), encoding="utf-8")
     for leftover in (script, script.with_name("fontawesome.js.map"), script.with_name("fontawesome.js.LICENSE.txt")):
         leftover.unlink(missing_ok=True)
 
