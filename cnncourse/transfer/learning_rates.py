@@ -40,6 +40,6 @@ def parameter_groups(model, learning_rates):
         groups.append({"params": params, "lr": float(lr), "name": name})
     left = [n for n, p in model.named_parameters() if p.requires_grad and id(p) not in owner]
     if left:
-        raise ValueError(f"learning_rates: {len(left)} trainable parameters belong to no named module "
+        raise ValueError(f"learning_rates: {len(left)} trainable parameter tensors belong to no named module "
                          f"(e.g. {left[0]!r}): add their module, or freeze them")
     return groups
