@@ -288,10 +288,12 @@ def test_gradient_flow_widget_carries_every_offered_setting():
     assert set(explorer.view.norms) == {"sigmoid", "tanh", "relu"}
     explorer.depth = 25
     assert all(norms.shape == (25,) for norms in explorer.view.norms.values())
-    for name, scale in [("sigmoid", 1.0), ("relu", 2.0), ("gelu", 2.0)]:
-        explorer.scale, explorer.functions = scale, [name]
-        expected = layer_gradient_norms(name, 25, 16, 0, scale=scale, device="cpu")
-        np.testing.assert_allclose(explorer.view.norms[name], expected, rtol=2e-6)  # carried as float32 log10
+    for names, scale in [(["sigmoid"], 1.0), (["relu", "gelu"], 2.0)]:
+        explorer.scale, explorer.functions = scale, names
+        expected = explore_gradient_flow(names, 25, 16, 0, scale=scale, device="cpu")
+        for name in names:  # carried as float32 log10
+            np.testing.assert_allclose(explorer.view.norms[name], expected.norms[name], rtol=2e-6)
+    explorer.functions = ["gelu"]
     assert explorer.notes == [f"gelu: layer 1 gets {explorer.view.first_to_last('gelu'):.1e} times the gradient of layer 25"]
     assert explorer.view.scale == 2.0 and len(explorer.get_state()["log_norms"]["data"]) < 300_000
     for trait, value, words in [("depth", 20, "depth must be one of the computed values"),

@@ -26,9 +26,9 @@ from .esm_parts import esm_with
 
 TRAIN_EXAMPLES, VALIDATION_EXAMPLES = 400, 200
 CHANCE = 0.1
-LEARNING_RATES = (1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0)
+LEARNING_RATES = (1e-4, 1e-3, 1e-2, 0.1, 10.0)
 BATCH_SIZES = (32, 128)
-MAX_EPOCHS = 6
+MAX_EPOCHS = 5
 CURVES = ("train_loss", "train_accuracy", "val_loss", "val_accuracy")
 
 
