@@ -19,7 +19,7 @@ _isclose = np.isclose
 
 # -- box_iou(a, b) ----------------------------------------------------------------------------------------
 def _iou_name(case):
-    return f"box_iou({list(case['a'])}, {list(case['b'])})"
+    return f"box_iou({tuple(case['a'].tolist())}, {tuple(case['b'].tolist())})"
 
 
 def _iou_case(a, b):
