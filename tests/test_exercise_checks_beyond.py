@@ -130,3 +130,32 @@ def test_saliency_hints(wrong, hint):
 def test_saliency_passes():
     assert check_saliency_map(saliency_right) == "saliency_map is correct. Well done!"
     assert check_saliency_map(saliency_right, hidden=True)
+
+
+# -- the grader's path: plain records from the sandbox, judged without learner code ------------------------
+from cnncourse.exercises.exercise import Learner, decode, encode, result_record  # noqa: E402
+
+GRADED = {"check_box_iou": (iou_right, lambda a, b: iou_right(a, b) * 0.5),
+          "check_nms": (nms_right, lambda b, s, t: sorted(nms_right(b, s, t))),
+          "check_saliency_map": (saliency_right, lambda m, x, t: saliency_right(m, x, t) * 2)}
+
+
+@pytest.mark.parametrize("name", GRADED)
+def test_the_grader_judges_plain_records(name):
+    exercise = EXERCISES[name]
+    right, wrong = GRADED[name]
+    cases = exercise.cases(hidden=True, secret="instructor")
+
+    def judged(function):
+        records = []
+        for case in cases:
+            record = result_record(exercise, Learner([function], exercise.labels), case)
+            records.append({"outputs": decode(*encode(record["outputs"]))} if "outputs" in record else record)
+        return exercise.judge(cases, records)
+
+    assert judged(right) is None
+    assert judged(wrong)  # a message saying what is wrong
+    again, other = exercise.cases(hidden=True, secret="instructor"), exercise.cases(hidden=True, secret="other")
+    key = next(k for k, v in cases[0].items() if isinstance(v, np.ndarray))
+    assert np.array_equal(cases[0][key], again[0][key])
+    assert not np.array_equal(cases[0][key], other[0][key])  # another secret, other hidden cases
