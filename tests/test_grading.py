@@ -160,6 +160,9 @@ def count(in_channels, out_channels, kernel_size):
     "crasher": ({"before:corr2d-solution": "import numpy\nhuge = numpy.ones(10 ** 12)",
                  "corr2d-tests": {"before": "import os\nos.kill(os.getpid(), 9)"},
                  "count-solution": "import os\nos._exit(1)\n" + RIGHT_COUNT}, 2),
+    # Starts more processes than a sandbox may hold, all left sleeping.
+    "forker": ({"before:corr2d-solution": "import os, time\nfor _ in range(400):\n    if os.fork() == 0:\n"
+                                          "        time.sleep(60)\n        os._exit(0)"}, 3),
     "hang": ({"before:count-solution": "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
                                        "while True:\n    pass"}, 3),
 }
@@ -231,7 +234,7 @@ def graded(tmp_path_factory):
     before = tree_digest(source, submissions)
     started = time.monotonic()
     grades = grade_submissions(source, submissions, output, workers=2, secret="test secret",
-                               limits=Limits(cell_timeout=6, exercise_timeout=6, notebook_timeout=60))
+                               limits=Limits(cell_timeout=6, exercise_timeout=6, notebook_timeout=60, processes=64))
     seconds = time.monotonic() - started
     csv_after_grading = (output / "grades.csv").read_bytes()
     time.sleep(3)  # longer than the ghost's processes wait before they write
@@ -293,6 +296,7 @@ def test_feedback_shows_no_hidden_tests_no_tracebacks_and_no_checker_source(grad
     ("crasher", ["MemoryError", "kernel died (SIGKILL)", "kernel exited (code 1)",
                  "count is not defined: run the cell that defines it"]),
     ("hang", ["ran past its time limit and was stopped"]),
+    ("forker", ["BlockingIOError"]),
 ])
 def test_every_problem_line_is_specific(graded, student_id, words):
     html = feedback(graded, student_id)

@@ -106,20 +106,25 @@ class Supervisor:
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:
-            os.close(read_fd)
-            os.setpgid(0, 0)
-            Kernel(self.program, self.skip, set(self.results), write_fd).run()
-            os._exit(0)
+            status = 1
+            try:
+                os.close(read_fd)
+                os.setpgid(0, 0)
+                Kernel(self.program, self.skip, set(self.results), write_fd).run()
+                status = 0
+            finally:
+                os._exit(status)  # never back into the supervisor's code
         os.close(write_fd)
         try:
             return self._follow(pid, os.fdopen(read_fd, "rb", buffering=0))
         finally:
             _kill_group(pid)
+            _clear_sandbox()
 
     def _follow(self, pid, pipe):
         """Read the kernel's messages, timing each step; see :class:`Kernel` for the messages."""
         cell, exercise, deadline = None, None, time.monotonic() + self.program["limits"]["cell_timeout"]
-        reader = _Reader(pipe)
+        reader = _Reader(pipe, pid)
         while True:
             message = reader.next(deadline - time.monotonic())
             if message is None:  # timed out, or the kernel is gone
@@ -150,10 +155,26 @@ class Supervisor:
 
 
 class _Reader:
-    """Length-prefixed messages ``b"kind length\\n" + payload`` from a pipe, with deadlines."""
+    """Length-prefixed messages ``b"kind length\\n" + payload`` from the kernel's pipe, with deadlines.
 
-    def __init__(self, pipe):
-        self.pipe, self.buffer, self.finished, self.timed_out = pipe, b"", False, False
+    While waiting it reaps exited processes: as pid 1 the supervisor inherits every orphan, and an
+    unreaped one still counts against the sandbox's process limit.
+    """
+
+    def __init__(self, pipe, kernel):
+        self.pipe, self.kernel, self.kernel_status = pipe, kernel, None
+        self.buffer, self.finished, self.timed_out = b"", False, False
+
+    def _reap(self):
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            if pid == self.kernel:
+                self.kernel_status = status
 
     def next(self, timeout):
         while True:
@@ -171,9 +192,13 @@ class _Reader:
                     if kind == "end":
                         self.finished = True
                     return kind, rest[:length]
-            if timeout <= 0 or not select.select([self.pipe], [], [], timeout)[0]:
-                self.timed_out = True
-                return None
+            deadline = time.monotonic() + timeout
+            while not select.select([self.pipe], [], [], max(0.0, min(0.5, deadline - time.monotonic())))[0]:
+                self._reap()
+                if time.monotonic() >= deadline:
+                    self.timed_out = True
+                    return None
+            timeout = deadline - time.monotonic()
             chunk = os.read(self.pipe.fileno(), 1 << 20)
             if not chunk:
                 return None
@@ -185,14 +210,32 @@ class _Reader:
         if self.timed_out:
             return f"{what} ran past its time limit and was stopped"
         _kill_group(pid)
-        try:
-            _, status = os.waitpid(pid, 0)
-        except ChildProcessError:
-            return f"the notebook's kernel stopped while running {what}"
+        status = self.kernel_status
+        if status is None:
+            try:
+                _, status = os.waitpid(pid, 0)
+            except ChildProcessError:
+                return f"the notebook's kernel stopped while running {what}"
         if os.WIFSIGNALED(status):
             name = signal.Signals(os.WTERMSIG(status)).name
             return f"the notebook's kernel died ({name}) while running {what}"
         return f"the notebook's kernel exited (code {os.WEXITSTATUS(status)}) while running {what}"
+
+
+def _clear_sandbox():
+    """As pid 1 of the sandbox: kill every other process in it and reap them all, so that a new kernel
+    starts with none of the last one's processes (nor their zombies) counted against the limits."""
+    if os.getpid() != 1:
+        return  # not in a sandbox of its own (--unsafe-no-sandbox): the kernel's group was killed
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
 
 
 def _kill_group(pid):
@@ -236,6 +279,7 @@ class Kernel:
             if index not in self.skip:
                 _send(self.fd, "cell", str(index))
                 _send(self.fd, "done", json.dumps(_run_cell(shell, source)))
+                _end_leftovers()
             self._evaluate(shell, evaluate.get(index, []))
         _send(self.fd, "end")
 
@@ -251,8 +295,25 @@ class Kernel:
                 finally:
                     os._exit(0)
             _, status = os.waitpid(pid, 0)
+            _end_leftovers()
             if os.WIFSIGNALED(status) or os.WEXITSTATUS(status):
                 os._exit(1)  # the supervisor reports the exercise as stopped
+
+
+def _end_leftovers():
+    """In a sandbox, kill the processes a cell or a check left running (the kernel and the supervisor,
+    pid 1, are spared), so that they hold neither the process limit nor the kernel's pipe."""
+    if os.getppid() != 1:
+        return  # --unsafe-no-sandbox: there is no namespace to scope kill(-1) to
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    while True:
+        try:
+            os.waitpid(-1, 0)  # all were sent SIGKILL: each ends at once
+        except ChildProcessError:
+            return
 
 
 def _run_cell(shell, source):
