@@ -1,5 +1,6 @@
 """Chapter 9's explorers (pure functions and the data their views carry) and the Lite0 demo."""
 
+import json
 from collections import OrderedDict
 
 import numpy as np
@@ -140,3 +141,68 @@ def test_views_fetch_nothing(name):
     from cnncourse.widgets.live import esm_source
     source = esm_source(name)
     assert "fetch(" not in source and "http" not in source and "import " not in source
+
+
+# Renders a widget's view in the browser with a stand-in model (get, set, on, save_changes), then
+# runs `steps` (trait changes made through the page's own controls or the model) and reports, after
+# each, the text of `selector` and how many pixels of each canvas are drawn.
+RENDER = """
+const [source, state, steps, selector, done] = arguments;
+const url = URL.createObjectURL(new Blob([source], {type: "text/javascript"}));
+import(url).then((module) => {
+  const listeners = {};
+  const model = {get: (k) => state[k], set: (k, v) => { state[k] = v; (listeners["change:" + k] || []).forEach((f) => f()); },
+                 on: (event, f) => { (listeners[event] = listeners[event] || []).push(f); }, save_changes: () => {}};
+  const el = document.createElement("div");
+  document.body.replaceChildren(el);
+  module.default.render({model, el});
+  const report = () => ({text: el.querySelector(selector) ? el.querySelector(selector).textContent : null,
+    drawn: [...el.querySelectorAll("canvas")].map((c) => {
+      const data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      let n = 0; for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++; return n; }),
+    state: {...state, photos: undefined, maps: undefined, images: undefined}});
+  const out = [report()];
+  for (const [kind, name, value] of steps) {
+    if (kind === "select") {
+      const input = el.querySelector(`[data-trait="${name}"]`);
+      input.value = String(value); input.dispatchEvent(new Event("change"));
+    } else if (kind === "button") {
+      el.querySelector(`[data-trait="${name}"] [data-value="${value}"]`).click();
+    } else if (kind === "range") {
+      const input = el.querySelector(`[data-trait="${name}"]`);
+      input.value = String(value); input.dispatchEvent(new Event("input"));
+    }
+    out.push(report());
+  }
+  return out;
+}).then((out) => done({result: JSON.stringify(out)}), (error) => done({error: String(error && error.stack || error)}));
+"""
+
+
+def render_in_browser(driver, widget, steps, selector):
+    state = {name: getattr(widget, name) for name in widget.trait_names(sync=True)
+             if not name.startswith("_") and name != "layout"}
+    if not driver.current_url.startswith(("http", "file")):
+        driver.get("data:text/html,<title>render</title>")
+    answer = driver.execute_async_script(RENDER, widget._esm, state, steps, selector)
+    assert "error" not in answer, answer.get("error")
+    return json.loads(answer["result"])
+
+
+def test_saliency_view_draws_and_its_controls_change_the_choice(browser, results):
+    explorer = SaliencyExplorer(results, photo="pair", target=1, method="grad_cam")
+    reports = render_in_browser(browser, explorer, [["button", "method", "occlusion"], ["select", "target", 7]],
+                                ".cnn-caption")
+    first, after_method, after_class = reports
+    assert first["text"] == explore_saliency(explorer.results, "pair", 1, "grad_cam")["caption"]
+    assert first["drawn"][0] == 224 * 224           # the photo fills the first canvas
+    assert after_method["state"]["method"] == "occlusion" and after_class["state"]["target"] == 7
+    assert after_class["text"] == explore_saliency(explorer.results, "pair", 7, "occlusion")["caption"]
+
+
+def test_autoencoder_view_draws_every_image(browser):
+    torch.manual_seed(0)
+    explorer = AutoencoderExplorer({"plain": ConvAutoencoder(code_size=4)}, digit=2, noise=0.1)
+    reports = render_in_browser(browser, explorer, [["range", "digit", 5], ["range", "noise", 4]], "figcaption")
+    assert len(reports[0]["drawn"]) == 2 and all(n == 160 * 160 for n in reports[0]["drawn"])
+    assert reports[1]["state"]["digit"] == 5 and reports[2]["state"]["noise"] == NOISES[4]
