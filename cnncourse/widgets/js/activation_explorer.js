@@ -76,7 +76,7 @@ function render({model, el}) {
   el.classList.add("cnn-explorer");  // the same hook under every renderer (book, JupyterLab)
   const colours = model.get("colours"), descriptions = model.get("descriptions");
   const names = model.get("names");  // a list: the saved state keeps no key order
-  const set = (name, value) => { model.set(name, value); model.save_changes(); draw(); };
+  const set = (name, value) => { model.set(name, value); model.save_changes(); };  // the change event redraws
   const controls = {
     functions: select("functions", "functions", names.map(n => [n, n]), model.get("functions"),
                       v => set("functions", names.filter(n => v.includes(n))), true),
@@ -108,6 +108,7 @@ function render({model, el}) {
       h("span", {style: "color:#666", text: `(${descriptions[c.name]})`})])));
   }
   draw();
+  model.on("change", draw);  // a change from any side (these controls, the kernel) redraws
 }
 
 export default {render};

@@ -83,7 +83,7 @@ export function comparisonChart(points, xAxis = "macs", width = 620, height = 36
 function render({model, el}) {
   el.classList.add("cnn-explorer");  // the same hook under every renderer (book, JupyterLab)
   const models = Object.fromEntries(model.get("models").map(m => [m.name, m]));
-  const set = (name, value) => { model.set(name, value); model.save_changes(); draw(); };
+  const set = (name, value) => { model.set(name, value); model.save_changes(); };  // the change event redraws
   const menu = select("model", "model", Object.keys(models).map(n => [n, n]), model.get("model"), v => set("model", v));
   const axis = toggles("x_axis", "x axis", model.get("x_axes"), model.get("x_axis"), v => set("x_axis", v));
   const table = h("div", {class: "cnn-table", style: "overflow-x:auto;max-width:100%"});
@@ -102,6 +102,7 @@ function render({model, el}) {
     comparison.replaceChildren(comparisonChart(model.get("chart_points"), model.get("x_axis")));
   }
   draw();
+  model.on("change", draw);  // a change from any side (these controls, the kernel) redraws
 }
 
 export default {render};

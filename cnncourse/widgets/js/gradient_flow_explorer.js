@@ -19,7 +19,7 @@ function render({model, el}) {
   el.classList.add("cnn-explorer");  // the same hook under every renderer (book, JupyterLab)
   const names = model.get("names"), scales = model.get("scales"), depths = model.get("depths");
   const logNorms = unpack(model.get("log_norms")), colours = model.get("colours"), width = model.get("width");
-  const set = (name, value) => { model.set(name, value); model.save_changes(); draw(); };
+  const set = (name, value) => { model.set(name, value); model.save_changes(); };  // the change event redraws
   const depthSlider = slider("depth", "depth", 0, depths.length - 1, 1, depths.indexOf(model.get("depth")), i => set("depth", depths[i]));
   const scaleSlider = slider("scale", "weights \u00d7", 0, scales.length - 1, 1, scales.indexOf(model.get("scale")), i => set("scale", scales[i]));
   const functions = select("functions", "functions", names.map(n => [n, n]), model.get("functions"),
@@ -42,6 +42,7 @@ function render({model, el}) {
     notes.replaceChildren(...chosen.map((name, i) => h("div", {text: flowNote(name, norms[i], depth)})));
   }
   draw();
+  model.on("change", draw);  // a change from any side (these controls, the kernel) redraws
 }
 
 export default {render};

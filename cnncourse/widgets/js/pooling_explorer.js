@@ -56,7 +56,7 @@ function render({model, el}) {
     const bytes = unpack(packed);
     photos[name] = {rows: packed.shape[0], cols: packed.shape[1], values: Float64Array.from(bytes, b => b / 255)};
   }
-  const set = (name, value) => { model.set(name, value); model.save_changes(); draw(); };
+  const set = (name, value) => { model.set(name, value); model.save_changes(); };  // the change event redraws
   const grids = model.get("grids");
   const controls = {
     grid: select("grid", "numbers", Object.keys(grids).map(g => [g, g]), model.get("grid"), v => set("grid", v)),
@@ -124,6 +124,7 @@ function render({model, el}) {
     caption.textContent = photoCaption(model.get("photo"), photo.rows, photo.cols, out.rows, out.cols, k, stride, padding, mode);
   }
   draw();
+  model.on("change", draw);  // a change from any side (these controls, the kernel) redraws
 }
 
 export default {render};

@@ -48,7 +48,7 @@ function render({model, el}) {
   const lrs = model.get("lrs"), runs = model.get("runs");
   let timer = null;
   const stop = () => { if (timer !== null) { clearInterval(timer); timer = null; } };
-  const choose = (name, value) => { stop(); model.set(name, value); model.set("shown", 0); model.save_changes(); draw(); };
+  const choose = (name, value) => { stop(); model.set(name, value); model.set("shown", 0); model.save_changes(); };  // the change event redraws
   const lr = slider("lr", "learning rate", 0, lrs.length - 1, 1, lrs.indexOf(model.get("lr")), i => choose("lr", lrs[i]));
   const optimizer = select("optimizer", "optimizer", model.get("optimizers").map(o => [o, o]), model.get("optimizer"), v => choose("optimizer", v));
   const batch = select("batch_size", "batch size", model.get("batch_sizes").map(b => [b, b]), model.get("batch_size"), v => choose("batch_size", Number(v)));
@@ -83,6 +83,7 @@ function render({model, el}) {
     notes.textContent = timer !== null ? `epoch ${shown} of ${model.get("epochs")}...` : describeRun(history, model.get("lr"));
   }
   draw();
+  model.on("change", draw);  // a change from any side (these controls, the kernel) redraws
 }
 
 export default {render};

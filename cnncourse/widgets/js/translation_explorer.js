@@ -62,7 +62,7 @@ function render({model, el}) {
     photos[name] = {rows: packed.shape[0], cols: packed.shape[1], values: Float64Array.from(unpack(packed), b => b / 255)};
   }
   const kernel = model.get("kernel"), kh = kernel.length, kw = kernel[0].length, flat = kernel.flat();
-  const set = (name, value) => { model.set(name, value); model.save_changes(); draw(); };
+  const set = (name, value) => { model.set(name, value); model.save_changes(); };  // the change event redraws
   const margin = model.get("max_shift");
   const controls = {
     photo: select("photo", "photo", Object.keys(photos).map(p => [p, p]), model.get("photo"), v => set("photo", v)),
@@ -99,6 +99,7 @@ function render({model, el}) {
     caption.textContent = shiftCaption(v.before, v.after, poolSize, mode);
   }
   draw();
+  model.on("change", draw);  // a change from any side (these controls, the kernel) redraws
 }
 
 export default {render};
