@@ -151,7 +151,8 @@ const [source, state, steps, selector, done] = arguments;
 const url = URL.createObjectURL(new Blob([source], {type: "text/javascript"}));
 import(url).then((module) => {
   const listeners = {};
-  const model = {get: (k) => state[k], set: (k, v) => { state[k] = v; (listeners["change:" + k] || []).forEach((f) => f()); },
+  const notify = (k) => (listeners["change:" + k] || []).forEach((f) => f());
+  const model = {get: (k) => state[k], set: (k, v) => { state[k] = v; notify(k); },
                  on: (event, f) => { (listeners[event] = listeners[event] || []).push(f); }, save_changes: () => {}};
   const el = document.createElement("div");
   document.body.replaceChildren(el);

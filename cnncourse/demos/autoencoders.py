@@ -20,8 +20,9 @@ def train_autoencoder(code_size, noise=0.0, epochs=15, lr=3e-3, seed=0, progress
     test, _ = digit_arrays("test", size=SIZE)
     torch.manual_seed(seed)
     model = ConvAutoencoder(code_size=code_size, size=SIZE)
-    history = fit(model, reconstruction_pairs(train, noise, seed=seed), reconstruction_pairs(test, noise, seed=seed + 1),
-                  epochs=epochs, lr=lr, batch_size=64, loss_fn=F.mse_loss, seed=seed, progress=progress)
+    history = fit(model, reconstruction_pairs(train, noise, seed=seed),
+                  reconstruction_pairs(test, noise, seed=seed + 1), epochs=epochs, lr=lr, batch_size=64,
+                  loss_fn=F.mse_loss, seed=seed, progress=progress)
     return model.cpu().eval(), history
 
 

@@ -77,7 +77,8 @@ def window_training_set(images, boxes, window, negatives=3, jitter=1, seed=0):
     patches, labels = [], []
     for image, objects in zip(images, boxes):
         for kind, x0, y0, x1, y1 in objects:
-            cx, cy = (x0 + x1) // 2 + rng.integers(-jitter, jitter + 1), (y0 + y1) // 2 + rng.integers(-jitter, jitter + 1)
+            cx = (x0 + x1) // 2 + rng.integers(-jitter, jitter + 1)
+            cy = (y0 + y1) // 2 + rng.integers(-jitter, jitter + 1)
             left = int(np.clip(cx - window // 2, 0, size - window))
             top = int(np.clip(cy - window // 2, 0, size - window))
             patches.append(crops(image, [(left, top, left + window, top + window)])[0])
@@ -100,7 +101,8 @@ class WindowClassifier(nn.Module):
         side = self.window // 4
         self.features = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                                       nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
-        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(16 * side * side, as_int(num_classes, "num_classes", minimum=2)))
+        classes = as_int(num_classes, "num_classes", minimum=2)
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(16 * side * side, classes))
 
     def forward(self, x):
         return self.classifier(self.features(x))

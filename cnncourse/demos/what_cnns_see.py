@@ -31,7 +31,8 @@ def side_by_side(left, right, size=224):
 
 
 def explain(model, x, target, method, layer=None, **options):
-    """The map (H, W), a NumPy array in [0, 1], of ``method`` (one of :data:`METHODS`) for class ``target`` of x (1, 3, H, W).
+    """The map (H, W), a NumPy array in [0, 1], of ``method`` (one of :data:`METHODS`) for class
+    ``target`` of x (1, 3, H, W).
 
     layer: the module Grad-CAM reads (default ``model.head``, Lite0's last convolution, 7x7 maps).
     options: passed on (e.g. ``samples`` for smoothgrad, ``patch`` and ``stride`` for occlusion).
