@@ -41,8 +41,9 @@ test-gpu: $(STAMP)
 student: $(STAMP)
 	$(PY) -m cnncourse.instructor.student notebooks student
 
+# tools/lab_config hides nbgrader's instructor panels and server extensions from learners
 lab: student
-	$(BIN)/jupyter lab --notebook-dir=student $(if $(CI),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,)
+	JUPYTER_CONFIG_PATH=$(abspath tools/lab_config) $(BIN)/jupyter lab --notebook-dir=student $(if $(CI),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 grade: $(STAMP)
 	$(PY) -m cnncourse.instructor.grade notebooks submissions grading $(GRADE_FLAGS)

@@ -1,0 +1,35 @@
+"""`make lab` starts JupyterLab without nbgrader's instructor panels (create assignment, formgrader)."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LAB_CONFIG = ROOT / "tools" / "lab_config"
+JUPYTER = Path(sys.executable).with_name("jupyter")
+
+
+def test_make_lab_uses_the_learner_config():
+    recipe = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True).stdout
+    lab_line = next(line for line in recipe.splitlines() if " lab " in line and "jupyter" in line)
+    assert f"JUPYTER_CONFIG_PATH={LAB_CONFIG}" in lab_line
+
+
+def test_nbgrader_lab_extension_is_disabled_with_the_learner_config():
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(LAB_CONFIG)}
+    listing = subprocess.run([str(JUPYTER), "labextension", "list"], env=env, capture_output=True, text=True)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", listing.stdout + listing.stderr)
+    line = next(line for line in text.splitlines() if "@jupyter/nbgrader" in line and "v" in line)
+    assert "disabled" in line, line
+
+
+def test_every_nbgrader_server_extension_is_switched_off():
+    installed = subprocess.run([str(JUPYTER), "server", "extension", "list"], capture_output=True, text=True)
+    names = set(re.findall(r"(nbgrader\.server_extensions\.\w+)", installed.stdout + installed.stderr))
+    assert names, "nbgrader's server extensions were not found: is nbgrader installed?"
+    config = json.loads((LAB_CONFIG / "jupyter_server_config.json").read_text())
+    switched = config["ServerApp"]["jpserver_extensions"]
+    assert {name: False for name in names} == {name: switched.get(name) for name in names}
