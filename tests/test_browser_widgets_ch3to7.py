@@ -157,7 +157,7 @@ def test_chapter_3_explorers_in_the_book(browser, book_site):
         assert shown not in seen, f"{trait}={value} changed nothing"
         seen.add(shown)
     width = browser.execute_script("return arguments[0].querySelector('canvas.cnn-pooled').width", pooling)
-    assert width == reference.photo_output.shape[1] * max(1, round(96 / reference.photo_output.shape[0]))
+    assert width == 2 * reference.photo_output.shape[1] * max(1, round(96 / reference.photo_output.shape[0]))
 
     reference = TranslationExplorer(photo="camera", shift=2, pool_size=4, image_size=96)
     seen = set()

@@ -35,6 +35,8 @@ export function explainPooling(grid, k, stride, padding, mode, row, col) {
   return {padded, output: pooled, top, left, window, winner, value: pooled.values[row * pooled.cols + col]};
 }
 
+const DISPLAY_ZOOM = 2;  // photos are shown with their pixels doubled
+
 const number = v => (v === -Infinity ? "\u2212\u221e" : formatG(v));
 
 function table(array, caption, cellStyle) {
@@ -119,8 +121,8 @@ function render({model, el}) {
 
     const photo = photos[model.get("photo")];
     const out = pool2d(photo.values, photo.rows, photo.cols, k, stride, padding, mode);
-    drawGrey(original, photo.values, photo.rows, photo.cols);
-    drawGrey(pooled, out.values, out.rows, out.cols, Math.max(1, Math.round(photo.rows / out.rows)));
+    drawGrey(original, photo.values, photo.rows, photo.cols, DISPLAY_ZOOM);
+    drawGrey(pooled, out.values, out.rows, out.cols, DISPLAY_ZOOM * Math.max(1, Math.round(photo.rows / out.rows)));
     caption.textContent = photoCaption(model.get("photo"), photo.rows, photo.cols, out.rows, out.cols, k, stride, padding, mode);
   }
   draw();
