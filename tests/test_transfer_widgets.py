@@ -119,3 +119,12 @@ def test_the_browser_says_and_draws_what_python_computes(browser, explorer):
     info = explorer.stages["stage3"]
     text = js_call(browser, explorer._esm, "caption", "stage3", info, 1, explorer.ranges["chelsea"]["stage3"][1])
     assert text.startswith(f"stage3: 40 channels of 28x28. Channel {info['channels'][1]} (the 2nd strongest")
+
+
+def test_the_browser_rounds_as_python_does(browser):
+    values = [0.6625, 0.0125, 0.0375, 1.0, 0.99999, 0.5, 0.8165, 0.0, 0.123456, 0.00025] + [
+        k / 80 for k in range(1, 80, 3)]
+    esm = TransferExplorer._esm
+    assert [js_call(browser, esm, "percent", v) for v in values] == [f"{v:.1%}" for v in values]
+    assert [js_call(browser, esm, "fixed1", x) for x in (0.25, 0.35, 2.65, 22.8, 25.65, 3.0)] == [
+        f"{x:.1f}" for x in (0.25, 0.35, 2.65, 22.8, 25.65, 3.0)]

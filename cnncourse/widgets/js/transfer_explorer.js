@@ -10,7 +10,16 @@ export function spread(scores, i) {
   return [column.reduce((a, b) => a + b, 0) / column.length, Math.min(...column), Math.max(...column)];
 }
 
-const percent = (v) => `${(100 * v).toFixed(1)}%`;
+// Python's f"{x:.1f}": x rounded to one decimal, a tie (exactly halfway, as 66.25) to the even
+// digit; JavaScript's toFixed alone would round every tie up.
+export function fixed1(x) {
+  const [whole, fraction] = x.toFixed(40).split(".");  // the exact decimal expansion of x
+  const tie = /^\d50*$/.test(fraction);
+  return tie && Number(fraction[0]) % 2 === 0 ? `${whole}.${fraction[0]}` : x.toFixed(1);
+}
+
+// Python's f"{v:.1%}"
+export const percent = (v) => `${fixed1(100 * v)}%`;
 
 // The sentence under the chart (the same as TransferView.sentence in Python).
 export function sentence(curve, perClass) {
@@ -19,7 +28,7 @@ export function sentence(curve, perClass) {
   const gain = p[0] - s[0];
   return `With ${perClass} labelled patch${perClass > 1 ? "es" : ""} per class, a linear head on the pretrained ` +
     `features reaches ${percent(p[0])} (${percent(p[1])} to ${percent(p[2])} over the seeds), the small CNN from ` +
-    `scratch ${percent(s[0])} (${percent(s[1])} to ${percent(s[2])}): ${(Math.abs(gain) * 100).toFixed(1)} points ` +
+    `scratch ${percent(s[0])} (${percent(s[1])} to ${percent(s[2])}): ${fixed1(Math.abs(gain) * 100)} points ` +
     `${gain >= 0 ? "for" : "against"} transfer.`;
 }
 
@@ -90,7 +99,7 @@ function render({ model, el }) {
       element("figure", {}, lossChart(chosen.train_loss), element("figcaption", { textContent: `${chosen.name}: training loss` })));
     words.textContent = sentence(curve, perClass);
     row.textContent = `Table row, ${chosen.name}: test accuracy ${percent(chosen.accuracy)}, ` +
-      `${chosen.trainable.toLocaleString("en-US")} trainable parameters, ${chosen.seconds.toFixed(1)} s.`;
+      `${chosen.trainable.toLocaleString("en-US")} trainable parameters, ${fixed1(chosen.seconds)} s.`;
   }
   for (const name of ["strategy", "per_class"]) model.on(`change:${name}`, draw);
   draw();
