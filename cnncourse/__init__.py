@@ -12,15 +12,20 @@ Reference implementations (NumPy, the same arguments and layouts as PyTorch):
 
 Building blocks:
 
-- :mod:`cnncourse.data`        offline data: bundled photos, the real handwritten digits.
+- :mod:`cnncourse.data`        offline data: bundled photos, the real handwritten digits, texture
+  patches, generated scenes, and augmentations.
 - :mod:`cnncourse.shapes`      shape arithmetic: layer stacks as text, output sizes, receptive
   fields, parameter counts, a Keras-style summary.
 - :mod:`cnncourse.models`      the model zoo, LeNet-5 to EfficientNet, exact parameter counts,
   pretrained EfficientNet-Lite0.
 - :mod:`cnncourse.training`    the one training loop (fit, evaluate, predict), its history and
   callbacks, data parallelism under torchrun, metrics.
+- :mod:`cnncourse.transfer`    transfer learning: new heads, freezing (batch norm included),
+  per-stage learning rates, cached features of a frozen backbone.
+- :mod:`cnncourse.visualize`   what a network sees: saliency, Grad-CAM, occlusion, feature maps.
 - :mod:`cnncourse.demos`       the chapters' experiments (pooling and shifts, vanishing gradients,
-  a NumPy-only CNN, the digit classifier, plain vs residual).
+  a NumPy-only CNN, the digit classifier, over-fitting, plain vs residual, transfer strategies,
+  autoencoders, segmentation, detection).
 
 Presentation and teaching:
 
