@@ -60,16 +60,15 @@ class StrategyResult:
     history: History = field(repr=False)
 
 
-def task_data(size=SIZE, per_class=None, seed=0, scaled=True):
-    """The texture task as ``(train, test)`` TensorDatasets; inputs scaled for Lite0 with
-    :func:`cnncourse.transfer.lite0_pixels` unless ``scaled`` is False ([0, 1] pixels).
-    per_class: training patches per class, drawn with ``seed`` (None: all 144 at 48 x 48)."""
+def task_data(size=SIZE, per_class=None, seed=0):
+    """The texture task as ``(train, test)`` TensorDatasets, inputs scaled for Lite0 with
+    :func:`cnncourse.transfer.lite0_pixels`. per_class: training patches per class, drawn with
+    ``seed`` (None: all 144 at 48 x 48)."""
     datasets = []
     for split, count in (("train", per_class), ("test", None)):
         images, labels = texture_arrays(split, size)
         keep = per_class_subset(labels, count, seed)
-        x = torch.from_numpy(images[keep])
-        datasets.append(torch.utils.data.TensorDataset(lite0_pixels(x) if scaled else x,
+        datasets.append(torch.utils.data.TensorDataset(lite0_pixels(torch.from_numpy(images[keep])),
                                                        torch.from_numpy(labels[keep])))
     return tuple(datasets)
 

@@ -5,7 +5,6 @@ The models are built from each case's plain numbers (layer widths, seeds) by the
 comes back is plain data (counts, flags, arrays), judged against the reference in the compare step.
 """
 
-import os
 import tempfile
 from collections import OrderedDict
 from pathlib import Path

@@ -10,8 +10,8 @@ from .feature_cache import CachedFeatures, cached_features
 from .freezing import (changed_tensors, freeze, frozen_norms, replace_head, state_fingerprint,
                        trainable_parameters, unfreeze)
 from .learning_rates import parameter_groups
-from .lite0 import STAGES, lite0_for_task, lite0_pixels
+from .lite0 import lite0_for_task, lite0_pixels
 
 __all__ = ["replace_head", "freeze", "unfreeze", "trainable_parameters", "frozen_norms", "state_fingerprint",
            "changed_tensors", "parameter_groups", "cached_features", "CachedFeatures", "lite0_pixels",
-           "lite0_for_task", "STAGES"]
+           "lite0_for_task"]

@@ -13,8 +13,6 @@ from ..models.layers import ExpectInput
 from ..validation import as_int
 from .freezing import replace_head
 
-STAGES = ("stem", "stage1", "stage2", "stage3", "stage4", "stage5", "stage6", "stage7", "head", "classifier")
-
 
 def lite0_pixels(images):
     """Images in [0, 1], any shape, -> what the pretrained Lite0 expects: (255 images - 127) / 128,
