@@ -1,38 +1,51 @@
-"""Chapters 3 and 4's widgets: time from a control change to the redrawn view.
+"""Chapters 3 to 7's explorers in the built book, in headless Chromium: time from a control
+change to the redrawn view (target: one frame, 16 ms), the browser computing or picking from
+the carried results. Uses the build named by CNNCOURSE_BOOK, or builds one first."""
 
-Baseline for each widget: a bare redraw (its ``update()`` with unchanged controls), in the same run.
-"""
+import functools
+import http.server
+import threading
+import time
 
-import itertools
+from .bench_browser_widgets import html_folder, time_changes
+from .timing import report
 
-from cnncourse.widgets import ActivationExplorer, GradientFlowExplorer, PoolingExplorer, TranslationExplorer
-
-from .timing import median_seconds, report
-
-TARGET_SECONDS = 0.1
-
-
-def _bench(name, explorer, control, values):
-    """Median time of setting ``control`` to the next of ``values``, and of a bare update()."""
-    choices = itertools.cycle(values)
-
-    def change():
-        control.value = next(choices)
-
-    seconds = median_seconds(change, repeat=15, warmup=2)
-    baseline = median_seconds(explorer.update, repeat=15, warmup=1)
-    report(name, seconds, "median < 100 ms", seconds < TARGET_SECONDS, f"{seconds / baseline:.2f}x a bare redraw")
+POOLING = '.cnn-explorer:has([data-trait="grid"]) '
+# chapter page -> (what is changed, CSS selector of the control, values to cycle through)
+CONTROLS = {
+    "chapters/03_pooling.html": [
+        ("pooling explorer: window", POOLING + '[data-trait="kernel_size"]', ["3", "1", "4", "2"]),
+        ("pooling explorer: photo", POOLING + '[data-trait="photo"]', ["coins", "astronaut", "camera"]),
+        ("translation explorer: shift", '.cnn-explorer [data-trait="shift"]', ["1", "5", "-3", "0"]),
+    ],
+    "chapters/04_activations.html": [
+        ("activation explorer: function", '.cnn-explorer [data-trait="functions"]', ["gelu", "sigmoid", "elu"]),
+        ("activation explorer: threshold", '.cnn-explorer [data-trait="threshold"]', ["0.01", "0.2", "0.4"]),
+        ("gradient flow explorer: depth", '.cnn-explorer [data-trait="depth"]', ["9", "0", "5", "3"]),
+    ],
+    "chapters/05_training.html": [
+        ("training explorer: learning rate", '.cnn-explorer [data-trait="lr"]', ["4", "0", "2"]),
+    ],
+    "chapters/07_architectures.html": [
+        ("architecture explorer: model", '.cnn-explorer [data-trait="model"]', ["vgg16", "lenet5", "resnet152"]),
+    ],
+}
 
 
 def run():
-    pooling = PoolingExplorer(photo="camera", image_size=256)
-    _bench("pooling explorer: window, 256x256 photo", pooling, pooling.kernel_size, [3, 2, 4, 5])
-    _bench("pooling explorer: max / average", pooling, pooling.mode, ["average", "max"])
-    translation = TranslationExplorer(photo="camera", image_size=128)
-    _bench("translation explorer: shift, 128x128", translation, translation.shift, [1, 2, 3, 5, -2])
-    activations = ActivationExplorer()
-    _bench("activation explorer: flatness threshold", activations, activations.threshold, [0.01, 0.1, 0.2])
-    _bench("activation explorer: all nine functions", activations, activations.functions,
-           [tuple(activations.functions.options), ("sigmoid", "tanh", "relu")])
-    gradients = GradientFlowExplorer(depth=20)
-    _bench("gradient flow explorer: depth 20..60", gradients, gradients.depth, [30, 45, 60, 20])
+    import browser
+
+    html = html_folder()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(browser.QuietHandler, directory=str(html)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    driver = browser.start_browser()
+    try:
+        for page, controls in CONTROLS.items():
+            driver.get(f"http://127.0.0.1:{server.server_port}/{page}")
+            time.sleep(2)  # the widgets render after the load event
+            for name, selector, values in controls:
+                seconds = time_changes(driver, selector, values)
+                report(f"{name} change -> redrawn", seconds, "median < 16 ms", seconds < 0.016)
+    finally:
+        driver.quit()
+        server.shutdown()
