@@ -89,9 +89,17 @@ def test_monkeypatched_numpy_cannot_fool_the_checks(monkeypatch):
         check_corr2d(lambda x, k: loop_corr2d(x, k) + 1)
 
 
-def test_ipython_shows_one_clean_line_not_the_checkers_source():
+@pytest.fixture
+def ipython_shell():
+    """An IPython shell for one test, removed afterwards (later tests in this process must not
+    believe they run in a notebook)."""
     from IPython.core.interactiveshell import InteractiveShell
-    shell = InteractiveShell.instance()
+    yield InteractiveShell.instance()
+    InteractiveShell.clear_instance()
+
+
+def test_ipython_shows_one_clean_line_not_the_checkers_source(ipython_shell):
+    shell = ipython_shell
     shown = []
     shell._showtraceback = lambda etype, evalue, stb: shown.append(stb)
     shell.user_ns.update(check_corr2d=check_corr2d, np=np)
