@@ -119,7 +119,7 @@ class Supervisor:
             return self._follow(pid, os.fdopen(read_fd, "rb", buffering=0))
         finally:
             _kill_group(pid)
-            _clear_sandbox()
+            _kill_the_rest(os.getpid() == 1)
 
     def _follow(self, pid, pipe):
         """Read the kernel's messages, timing each step; see :class:`Kernel` for the messages."""
@@ -222,18 +222,22 @@ class _Reader:
         return f"the notebook's kernel exited (code {os.WEXITSTATUS(status)}) while running {what}"
 
 
-def _clear_sandbox():
-    """As pid 1 of the sandbox: kill every other process in it and reap them all, so that a new kernel
-    starts with none of the last one's processes (nor their zombies) counted against the limits."""
-    if os.getpid() != 1:
-        return  # not in a sandbox of its own (--unsafe-no-sandbox): the kernel's group was killed
+def _kill_the_rest(in_own_namespace):
+    """In a sandbox's own pid namespace, kill every process but pid 1 and the caller
+    (``kill(-1)`` spares both) and reap the caller's children. The supervisor (pid 1) calls it
+    so that a new kernel starts with none of the last one's processes (nor zombies) counted
+    against the limits; the kernel calls it after each cell and check, so that what they left
+    running holds neither the process limit nor the kernel's pipe. Outside a namespace of its
+    own (--unsafe-no-sandbox) it does nothing: the kernel's process group is killed instead."""
+    if not in_own_namespace:
+        return
     try:
         os.kill(-1, signal.SIGKILL)
     except ProcessLookupError:
         pass
     while True:
         try:
-            os.waitpid(-1, 0)
+            os.waitpid(-1, 0)  # all were sent SIGKILL: each ends at once
         except ChildProcessError:
             return
 
@@ -279,7 +283,7 @@ class Kernel:
             if index not in self.skip:
                 _send(self.fd, "cell", str(index))
                 _send(self.fd, "done", json.dumps(_run_cell(shell, source)))
-                _end_leftovers()
+                _kill_the_rest(os.getppid() == 1)
             self._evaluate(shell, evaluate.get(index, []))
         _send(self.fd, "end")
 
@@ -295,25 +299,9 @@ class Kernel:
                 finally:
                     os._exit(0)
             _, status = os.waitpid(pid, 0)
-            _end_leftovers()
+            _kill_the_rest(os.getppid() == 1)
             if os.WIFSIGNALED(status) or os.WEXITSTATUS(status):
                 os._exit(1)  # the supervisor reports the exercise as stopped
-
-
-def _end_leftovers():
-    """In a sandbox, kill the processes a cell or a check left running (the kernel and the supervisor,
-    pid 1, are spared), so that they hold neither the process limit nor the kernel's pipe."""
-    if os.getppid() != 1:
-        return  # --unsafe-no-sandbox: there is no namespace to scope kill(-1) to
-    try:
-        os.kill(-1, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    while True:
-        try:
-            os.waitpid(-1, 0)  # all were sent SIGKILL: each ends at once
-        except ChildProcessError:
-            return
 
 
 def _run_cell(shell, source):
