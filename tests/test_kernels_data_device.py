@@ -1,5 +1,7 @@
 """The kernel library, offline photos, the device helper and parameter counts."""
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -138,3 +140,10 @@ def test_the_lectures_edge_kernel_and_integer_gaussian():
     left_bright = np.zeros((5, 5)); left_bright[:, :2] = 1.0
     assert corr2d(left_bright, kernels.get("edge_corners"))[1, 0] == 2.0   # 1 + 1 from the two outer rows
     assert np.allclose(corr2d(np.ones((5, 5)), kernels.get("edge_corners")), 0)
+
+
+def test_descriptions_do_not_repeat_the_kernel_name():
+    # the kernel explorer shows "name: description"; "sharpen: sharpen: ..." reads as a stutter
+    for name in kernels.names():
+        first_words = re.findall(r"[a-z0-9]+", kernels.describe(name).lower())[:2]
+        assert name.split("_")[0] not in first_words, (name, kernels.describe(name))
