@@ -133,6 +133,20 @@ def progressive_unfreezing(train, test, cache_dir, seed=0, device=None):
     return StrategyResult(STRATEGIES[2], accuracy, trainable_parameters(model), time.perf_counter() - start, history)
 
 
+def fine_tune_top_on_images(per_class=10, epochs=1, batch_size=32, seed=0, device=None):
+    """Chapter 8's fine-tuning as one run on the images, for ``torchrun``: Lite0 with the ImageNet
+    weights, frozen below stage7, its top (:data:`TOP`) trained at the rates of :data:`STAGE_LRS`
+    on ``per_class`` texture patches per class, batch-norm statistics fixed; returns (model,
+    history). Under torchrun each process trains on its share of every global batch of
+    ``batch_size`` (see :mod:`cnncourse.training.distributed`)."""
+    train, _ = task_data(per_class=per_class, seed=seed)
+    model = freeze(_lite0(train, seed), trainable=TOP, norm_statistics=False)
+    history = fit(model, train, epochs=epochs, lr=STAGE_LRS["classifier"], batch_size=batch_size,
+                  seed=seed, device=device, progress=False, divergence_factor=None,
+                  parameters=parameter_groups(model, {name: STAGE_LRS[name] for name in TOP}))
+    return model, history
+
+
 def from_scratch(train, test, seed=0, device=None):
     """Strategy 4: the same network with random weights, everything trained."""
     start = time.perf_counter()
