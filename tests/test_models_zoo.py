@@ -10,6 +10,7 @@ import torch
 from cnncourse.models import MODELS, alexnet_slides, build, count_parameters
 from cnncourse.models.alexnet import slides_parameter_table, slides_totals
 from cnncourse.models.googlenet import googlenet
+from cnncourse.models.inception_v4 import inception_v4
 
 # The counts of the same models in torchvision (default configuration; GoogLeNet without its
 # auxiliary heads); MobileNet v1 width 1.0; EfficientNet-Lite0: the pretrained state dict's count;
@@ -96,8 +97,63 @@ def test_slides_alexnet_table_and_totals():
     assert count_parameters(model) == 62_378_344
 
 
+def test_two_gpu_alexnet_groups_conv2_conv4_conv5():
+    with torch.device("meta"):
+        model = alexnet_slides(two_gpu=True)
+    rows = slides_parameter_table(model)
+    # by hand: each GPU's half of a grouped layer sees half of the input maps
+    assert [(n, w + b) for n, w, b in rows[:5]] == [
+        ("conv1", (11 * 11 * 3 + 1) * 96), ("conv2", (5 * 5 * 48 + 1) * 256), ("conv3", (3 * 3 * 256 + 1) * 384),
+        ("conv4", (3 * 3 * 192 + 1) * 384), ("conv5", (3 * 3 * 192 + 1) * 256)]
+    assert [w + b for n, w, b in rows[:5]] == [34_944, 307_456, 885_120, 663_936, 442_624]
+    # the single-GPU model minus the weights the groups remove
+    assert count_parameters(model) == 62_378_344 - (307_200 + 663_552 + 442_368)
+    assert count_parameters(model) == 60_965_224
+    assert [m.groups for m in model.features if isinstance(m, torch.nn.Conv2d)] == [1, 2, 1, 2, 2]
+
+
+def test_two_gpu_alexnet_rejects_a_non_bool():
+    with pytest.raises(TypeError, match="two_gpu"):
+        alexnet_slides(two_gpu="yes")
+
+
 def test_slides_alexnet_runs_on_227_pixels_with_and_without_lrn():
-    for lrn in (True, False):
-        model = alexnet_slides(num_classes=5, lrn=lrn).eval()
+    for lrn, two_gpu in ((True, False), (False, False), (True, True)):
+        model = alexnet_slides(num_classes=5, lrn=lrn, two_gpu=two_gpu).eval()
         with torch.no_grad():
             assert model(torch.zeros(1, 3, 227, 227)).shape == (1, 5)
+
+
+def _unit_parameters(c_in, c_out, kh, kw=None):
+    """Conv without bias plus batch norm's scale and shift, counted by hand."""
+    return c_in * c_out * kh * (kw or kh) + 2 * c_out
+
+
+def test_inception_v4_matches_the_published_count_and_shapes():
+    with torch.device("meta"):
+        model = inception_v4()
+        x = torch.zeros(1, 3, 299, 299)
+        shapes = {}
+        for name, stage in list(model.named_children())[:-1]:
+            x = stage(x)
+            shapes[name] = tuple(x.shape[1:])
+        assert model.classifier(x).shape == (1, 1000)
+    # the TensorFlow-slim model with 1000 classes (timm's inception_v4 has the same count)
+    assert count_parameters(model) == 42_679_816
+    assert shapes == {"input": (3, 299, 299), "stem": (384, 35, 35), "inception_a": (384, 35, 35),
+                      "reduction_a": (1024, 17, 17), "inception_b": (1024, 17, 17),
+                      "reduction_b": (1536, 8, 8), "inception_c": (1536, 8, 8)}
+    module_a = (_unit_parameters(384, 96, 1) + _unit_parameters(384, 64, 1) + _unit_parameters(64, 96, 3)
+                + _unit_parameters(384, 64, 1) + _unit_parameters(64, 96, 3) + _unit_parameters(96, 96, 3)
+                + _unit_parameters(384, 96, 1))
+    assert all(count_parameters(m) == module_a == 317_632 for m in model.inception_a)
+    assert count_parameters(model.classifier) == 1536 * 1000 + 1000
+    assert [m.p for m in model.modules() if isinstance(m, torch.nn.Dropout)] == [0.2]
+
+
+def test_inception_v4_checks_its_input():
+    with torch.device("meta"):
+        model = inception_v4(num_classes=7)
+        with pytest.raises(ValueError, match="299"):
+            model(torch.zeros(1, 3, 224, 224))
+        assert model(torch.zeros(2, 3, 299, 299)).shape == (2, 7)

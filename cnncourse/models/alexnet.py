@@ -7,6 +7,8 @@ Two versions:
 - :func:`alexnet_slides` is the single-GPU equivalent of the lecture slides: 96-256-384-384-256
   filters, 227x227 input with no padding in conv1 ((227 - 11) / 4 + 1 = 55), optional local
   response normalisation: 62,378,344 parameters, of which only 3,747,200 are in the convolutions.
+  ``two_gpu=True`` gives the paper's split over two GPUs instead: conv2, conv4 and conv5 see only
+  the maps of their own GPU (``groups=2``), which leaves 60,965,224 parameters.
 """
 
 from collections import OrderedDict
@@ -16,20 +18,23 @@ from torch import nn
 from .layers import ExpectInput
 
 
-def _features(widths, conv1_padding, lrn):
-    """conv 11/4 - pool - conv 5 - pool - conv 3 x3 - pool, ReLU after each conv; LRN after pools 1, 2."""
+def _features(widths, conv1_padding, lrn, groups=1):
+    """conv 11/4 - pool - conv 5 - pool - conv 3 x3 - pool, ReLU after each conv; LRN after pools 1, 2.
+
+    ``groups`` splits conv2, conv4 and conv5 into that many independent groups (the GPUs).
+    """
     c1, c2, c3, c4, c5 = widths
     parts = [("conv1", nn.Conv2d(3, c1, 11, 4, conv1_padding)), ("relu1", nn.ReLU(inplace=True)),
              ("pool1", nn.MaxPool2d(3, 2))]
     if lrn:
         parts.append(("norm1", nn.LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0)))
-    parts += [("conv2", nn.Conv2d(c1, c2, 5, padding=2)), ("relu2", nn.ReLU(inplace=True)),
+    parts += [("conv2", nn.Conv2d(c1, c2, 5, padding=2, groups=groups)), ("relu2", nn.ReLU(inplace=True)),
               ("pool2", nn.MaxPool2d(3, 2))]
     if lrn:
         parts.append(("norm2", nn.LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0)))
     parts += [("conv3", nn.Conv2d(c2, c3, 3, padding=1)), ("relu3", nn.ReLU(inplace=True)),
-              ("conv4", nn.Conv2d(c3, c4, 3, padding=1)), ("relu4", nn.ReLU(inplace=True)),
-              ("conv5", nn.Conv2d(c4, c5, 3, padding=1)), ("relu5", nn.ReLU(inplace=True)),
+              ("conv4", nn.Conv2d(c3, c4, 3, padding=1, groups=groups)), ("relu4", nn.ReLU(inplace=True)),
+              ("conv5", nn.Conv2d(c4, c5, 3, padding=1, groups=groups)), ("relu5", nn.ReLU(inplace=True)),
               ("pool5", nn.MaxPool2d(3, 2))]
     return nn.Sequential(OrderedDict(parts))
 
@@ -53,11 +58,18 @@ def alexnet(num_classes=1000):
     ]))
 
 
-def alexnet_slides(num_classes=1000, lrn=True):
-    """The slides' single-GPU AlexNet: (N, 3, 227, 227) -> (N, num_classes); 62,378,344 parameters."""
+def alexnet_slides(num_classes=1000, lrn=True, two_gpu=False):
+    """The slides' AlexNet: (N, 3, 227, 227) -> (N, num_classes).
+
+    Single-GPU equivalent: 62,378,344 parameters. ``two_gpu=True``: the paper's two halves, where
+    conv2, conv4 and conv5 only connect maps on the same GPU (conv3 and the FC layers cross over):
+    60,965,224 parameters.
+    """
+    if not isinstance(two_gpu, bool):
+        raise TypeError(f"two_gpu must be True or False, got {two_gpu!r}")
     return nn.Sequential(OrderedDict([
         ("input", ExpectInput("alexnet_slides", 3, 227, 227)),
-        ("features", _features((96, 256, 384, 384, 256), conv1_padding=0, lrn=lrn)),
+        ("features", _features((96, 256, 384, 384, 256), conv1_padding=0, lrn=lrn, groups=2 if two_gpu else 1)),
         ("flatten", nn.Flatten()),
         ("fully_connected", _fully_connected(256 * 6 * 6, num_classes)),
         ("classifier", nn.Linear(4096, num_classes)),
@@ -65,7 +77,7 @@ def alexnet_slides(num_classes=1000, lrn=True):
 
 
 def slides_parameter_table(model=None):
-    """The slides' per-layer table for :func:`alexnet_slides`: rows ``(layer, weights, biases)``.
+    """The slides' per-layer table for :func:`alexnet_slides` (either version): rows ``(layer, weights, biases)``.
 
     The slides count a convolution as (k*k*C_in + 1) * filters, with its bias, but a fully connected
     layer as inputs * outputs, without: their total 62,369,152 is 9,192 (4096 + 4096 + 1000 FC

@@ -1,9 +1,11 @@
 """LeNet-5 (LeCun et al., 1998): two conv/average-pool pairs, a 5x5 conv to 120 maps, then two FC layers.
 
 The layer table of the slides: 1x32x32 -> conv 6@5x5 -> 6x28x28 -> avgpool 2/2 -> 6x14x14 -> conv
-16@5x5 -> 16x10x10 -> avgpool -> 16x5x5 -> conv 120@5x5 -> 120x1x1 -> FC 84 -> FC 10, tanh between.
-The original's trainable sub-sampling and sparse C3 connections are replaced, as in modern versions,
-by plain average pooling and a full 6 -> 16 convolution.
+16@5x5 -> 16x10x10 -> avgpool -> 16x5x5 -> conv 120@5x5 -> 120x1x1 -> FC 84 -> FC 10, with tanh
+after each convolution and after FC 84. The original's trainable sub-sampling (average, times a
+learned coefficient, plus a learned bias, then squashed) and sparse C3 connections are replaced, as
+in modern versions, by plain average pooling with no tanh after it (the slides' table lists one
+there) and a full 6 -> 16 convolution.
 """
 
 from collections import OrderedDict
