@@ -356,3 +356,15 @@ def test_missing_or_empty_submissions_folder(tmp_path):
     with pytest.raises(SystemExit, match=f"submissions_dir: no submissions in .*one of: {CHAPTER}.ipynb"):
         main(args)
     assert not (tmp_path / "grading").exists()
+
+
+def test_a_course_checked_out_under_tmp_stays_visible_in_the_sandbox(monkeypatch, tmp_path):
+    # the sandbox's private /tmp is mounted first, so the read-only binds of a venv or package
+    # that lie under /tmp (a CI clone there) land on top of it instead of being hidden by it
+    package = Path("/tmp/some-clone/cnncourse")
+    monkeypatch.setattr(sandbox, "_readonly_paths", lambda: [Path("/tmp/some-clone/.venv"), package])
+    command = sandbox.bwrap_command(tmp_path, Limits())
+    tmpfs = command.index("--tmpfs")
+    assert command[tmpfs + 1] == "/tmp"
+    binds = [i for i, word in enumerate(command[:-1]) if word == "--ro-bind" and command[i + 1] == str(package)]
+    assert binds and all(i > tmpfs for i in binds)

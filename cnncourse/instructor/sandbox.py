@@ -111,10 +111,11 @@ def bwrap_command(input_dir, limits):
     environment = {"HOME": "/tmp", "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp/.mpl",
                    "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                    "PYTHONDONTWRITEBYTECODE": "1", "CNNCOURSE_DEVICE": "cpu", "LANG": "C.UTF-8"}
+    # /tmp first: the read-only binds that follow may lie under it (a course checked out in /tmp)
     command = ["bwrap", *_namespace_options(), "--as-pid-1", "--hostname", "sandbox", *_system_options(),
+               "--perms", "1777", "--size", str(limits.tmpfs), "--tmpfs", "/tmp",
                *_bind_options(_readonly_paths()),
                "--proc", "/proc", "--dev", "/dev",
-               "--perms", "1777", "--size", str(limits.tmpfs), "--tmpfs", "/tmp",
                "--perms", "0755", "--dir", "/sandbox", "--ro-bind", str(input_dir), SANDBOX_INPUT,
                "--chdir", "/tmp", "--clearenv"]
     for key, value in environment.items():
