@@ -4,7 +4,8 @@
 The 1x1 "bottleneck" convolutions in front of the 3x3 and 5x5 branches (and after the pool) shrink
 the channel count before the expensive convolutions: that is what keeps 22 layers at 6.6M
 parameters. Global average pooling replaces AlexNet's FC layers. The paper's two auxiliary
-classifiers only help training and are left out here.
+classifiers only help training and are left out here. The head drops 20% of its 1024 inputs, as
+the library implementation does; the paper drops 40%.
 
 ``big_kernel=3`` (the default) reproduces the widely used library implementation, whose "5x5"
 branch uses a 3x3 convolution (6,624,904 parameters); ``big_kernel=5`` gives the paper's module.
