@@ -40,7 +40,7 @@ function render({ model, el }) {
     element("div", { className: "cnn-controls" },
       control(model, "photo", "photo", { options: Object.keys(model.get("photos")) }),
       control(model, "stage", "stage", { options: stages }),
-      control(model, "channel", "channel", { min: 0, max: 3 })),
+      control(model, "channel", "channel rank", { min: 0, max: 3 })),
     element("div", { className: "cnn-pictures" },
       element("figure", {}, photoCanvas, element("figcaption", { textContent: "photo (as the network sees it)" })),
       element("figure", {}, mapCanvas, element("figcaption", { textContent: "feature map" }))),
