@@ -152,3 +152,30 @@ def js_calls(driver, source, name, calls):
 def js_call(driver, source, name, *args):
     """``name(*args)``, exported by ES module ``source``, run in the browser (see :func:`js_calls`)."""
     return js_calls(driver, source, name, [args])[0]
+
+
+# What the page shows once its scripts have run: math typeset, widgets drawn.
+SHOWN = """
+const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+const drawn = [...views].filter((view) => {
+  const shown = view.parentElement.querySelector(".cnn-live, .widget-subarea");  // live or embed script's
+  return shown && shown.getBoundingClientRect().height > 10;
+}).length;
+return {views: views.length, drawn, math: document.querySelectorAll("mjx-container").length,
+        mathErrors: document.querySelectorAll("mjx-merror").length,
+        texLeft: document.querySelectorAll(".math:not(:has(mjx-container))").length};
+"""
+
+
+def wait_until_shown(driver, timeout=20):
+    """Wait until every widget of the page is drawn and its math typeset; return what it shows."""
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(driver, timeout).until(lambda d: (lambda s: s["drawn"] == s["views"] and s["texLeft"] == 0)(
+        d.execute_script(SHOWN)))
+    return driver.execute_script(SHOWN)
+
+
+def open_page(driver, url, timeout=20):
+    """Load ``url`` and wait until its widgets are drawn (a widget looked for earlier may not exist yet)."""
+    driver.get(url)
+    return wait_until_shown(driver, timeout)

@@ -8,7 +8,7 @@ import numpy as np
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from browser import console_errors, js_calls, outside_requests, requests
+from browser import console_errors, js_calls, open_page, outside_requests, requests
 from cnncourse.shapes.layer_specs import EXAMPLES
 from cnncourse.widgets import ConvArithmeticAnimator, ShapeCalculator, calculate_shapes, conv_arithmetic
 from cnncourse.widgets.arithmetic_animator import arithmetic_svg, caption_html
@@ -99,7 +99,7 @@ def same_as(reference, animator):
 
 def test_every_control_of_the_book_page_redraws_what_python_gives(browser, book_site):
     base, _ = book_site
-    browser.get(base + "chapters/02_padding_stride.html")
+    open_page(browser, base + "chapters/02_padding_stride.html")
     animator, calculator = widgets(browser)
     reference = ConvArithmeticAnimator(n=7, kernel_size=3, padding=1, stride=2)
     reference.position = 5

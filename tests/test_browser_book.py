@@ -5,7 +5,7 @@ a cold load under 2 MB, nothing cut off at 1366 px wide. The widgets' controls a
 test_browser_<widget>.py.
 """
 
-from browser import console_errors, outside_requests, requests
+from browser import console_errors, outside_requests, requests, wait_until_shown
 
 MAX_PAGE_BYTES = 2_000_000
 
@@ -26,28 +26,8 @@ for (const node of article.querySelectorAll("*")) {
 return {cut: cut.slice(0, 5), pageWidth: document.documentElement.scrollWidth, viewport: innerWidth};
 """
 
-# What the page shows once its scripts have run: math typeset, widgets drawn.
-SHOWN = """
-const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
-const drawn = [...views].filter((view) => {
-  const shown = view.parentElement.querySelector(".cnn-live, .widget-subarea");  // live or embed script's
-  return shown && shown.getBoundingClientRect().height > 10;
-}).length;
-return {views: views.length, drawn, math: document.querySelectorAll("mjx-container").length,
-        mathErrors: document.querySelectorAll("mjx-merror").length,
-        texLeft: document.querySelectorAll(".math:not(:has(mjx-container))").length};
-"""
-
-
 def chapter_pages(html):
     return sorted(p.relative_to(html).as_posix() for p in (html / "chapters").glob("*.html"))
-
-
-def wait_until_shown(driver, timeout=20):
-    from selenium.webdriver.support.ui import WebDriverWait
-    WebDriverWait(driver, timeout).until(lambda d: (lambda s: s["drawn"] == s["views"] and s["texLeft"] == 0)(
-        d.execute_script(SHOWN)))
-    return driver.execute_script(SHOWN)
 
 
 def test_every_chapter_page_is_light_complete_and_quiet_over_http(browser, book_site):

@@ -5,7 +5,7 @@ import numpy as np
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from browser import console_errors, js_call, outside_requests, requests
+from browser import console_errors, js_call, open_page, outside_requests, requests
 from cnncourse.widgets import KernelExplorer, explore_kernel
 from cnncourse.widgets.kernel_explorer import MODES
 
@@ -47,7 +47,7 @@ def matches(driver, reference):
 
 def test_every_control_of_the_book_page_redraws_what_python_computes(browser, book_site):
     base, _ = book_site
-    browser.get(base + "chapters/01_convolution.html")
+    open_page(browser, base + "chapters/01_convolution.html")
     reference = KernelExplorer(photo="camera", kernel="sobel_left")
     reference.row, reference.col = 30, 45
     widget = browser.find_element(By.CSS_SELECTOR, ".cnn-live")

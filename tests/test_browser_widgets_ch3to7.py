@@ -10,7 +10,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from browser import console_errors, js_call, outside_requests, requests
+from browser import console_errors, js_call, open_page, outside_requests, requests
 from cnncourse import kernels
 from cnncourse.demos.invariance import compare_shift
 from cnncourse.functional import ACTIVATIONS, avg_pool2d, max_pool2d
@@ -104,7 +104,7 @@ def test_activations_and_their_derivatives_match_python(browser):
 def page_widgets(browser, book_site, chapter):
     """Open a chapter page of the built book; {first control's trait: widget} of its live widgets."""
     base, _ = book_site
-    browser.get(base + f"chapters/{chapter}.html")
+    open_page(browser, base + f"chapters/{chapter}.html")
     WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".cnn-explorer [data-trait]"))
     return {w.find_element(By.CSS_SELECTOR, "[data-trait]").get_attribute("data-trait"): w
             for w in browser.find_elements(By.CSS_SELECTOR, ".cnn-explorer")}

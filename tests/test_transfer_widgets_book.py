@@ -9,7 +9,7 @@ import numpy as np
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from browser import console_errors, outside_requests, requests
+from browser import console_errors, open_page, outside_requests, requests
 from cnncourse.training import History
 from cnncourse.widgets import FeatureMapExplorer, explore_transfer
 
@@ -18,7 +18,7 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "08_transfer_lear
 
 def page(browser, book_site):
     base, _ = book_site
-    browser.get(base + "chapters/08_transfer_learning.html")
+    open_page(browser, base + "chapters/08_transfer_learning.html")
     WebDriverWait(browser, 30).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".cnn-live [data-trait]")) >= 4)
     return {w.find_element(By.CSS_SELECTOR, "[data-trait]").get_attribute("data-trait"): w
             for w in browser.find_elements(By.CSS_SELECTOR, ".cnn-live")}
