@@ -1,5 +1,6 @@
 """Committed notebooks carry fresh, complete, error-free outputs (nbval alone passes empty ones)."""
 
+import re
 import sys
 from pathlib import Path
 
@@ -65,3 +66,14 @@ def test_the_book_renders_each_notebook_from_its_one_source(path):
     page = ROOT / "book" / "chapters" / path.name
     assert page.is_symlink() and page.resolve() == path.resolve()
     assert f"chapters/{path.stem}" in (ROOT / "book" / "_toc.yml").read_text()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_text_points_only_at_chapters_that_exist(path):
+    nb = nbformat.read(path, as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    names = {p.name for p in NOTEBOOKS}
+    links = re.findall(r"\]\(([^)#\s]+\.ipynb)", text)
+    assert all(link in names for link in links), f"{path.name} links to {set(links) - names}"
+    numbers = {int(n) for n in re.findall(r"[Cc]hapters? (\d+)", text)}
+    assert numbers <= set(range(1, len(NOTEBOOKS) + 1)), f"{path.name} names chapters {sorted(numbers)}"
