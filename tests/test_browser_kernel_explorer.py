@@ -68,6 +68,10 @@ def test_every_control_of_the_book_page_redraws_what_python_computes(browser, bo
     after_photo = choose("photo", "coins")
     assert after_photo != before
     assert "gaussian_7x7" in choose("kernel", "gaussian_7x7")["caption"]
+    boxes = widget.find_elements(By.CSS_SELECTOR, ".cnn-kernel-grid input")
+    assert len(boxes) == 49  # 1/4096 and friends: no box may cut its number off
+    assert all(browser.execute_script("return arguments[0].scrollWidth <= arguments[0].clientWidth", box)
+               for box in boxes)
     assert choose("mode", "convolution") != after_photo
     slide("row", 80)  # past the 90x90 output's end: both clamp
     slide("col", 12)

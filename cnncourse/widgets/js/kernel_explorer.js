@@ -113,9 +113,14 @@ function render({ model, el }) {
           },
         },
       })));
-      grid.style.gridTemplateColumns = `repeat(${k}, 5.4em)`;
+      grid.style.gridTemplateColumns = `repeat(${k}, 6.2em)`;
     }
-    weights.forEach((v, i) => { if (Number(grid.children[i].value) !== v || grid.children[i].value === "") grid.children[i].value = String(v); });
+    // three significant digits fit the box (0.000244, not 0.000244140625); the full value is its tooltip
+    weights.forEach((v, i) => {
+      const box = grid.children[i], shown = String(Number(v.toPrecision(3)));
+      if (box.value !== shown && document.activeElement !== box) box.value = shown;
+      box.title = String(v);
+    });
   }
 
   function draw() {
@@ -158,7 +163,8 @@ const STYLE = `
 .cnn-pictures figcaption { font-weight: bold; }
 .cnn-pictures canvas { image-rendering: pixelated; max-width: 100%; }
 .cnn-kernel-grid { display: grid; gap: 2px; }
-.cnn-kernel-grid input { width: 5.2em; font: inherit; }
+.cnn-kernel-grid input { width: 6em; font: inherit; -moz-appearance: textfield; }
+.cnn-kernel-grid input::-webkit-inner-spin-button { -webkit-appearance: none; margin: 0; }
 .cnn-grid td { border: 1px solid #bbb; padding: 2px 5px; text-align: right; font-family: monospace; }
 .cnn-grid { border-collapse: collapse; display: inline-table; margin-right: 14px; vertical-align: middle; }
 `;
