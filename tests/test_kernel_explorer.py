@@ -146,7 +146,7 @@ def test_widget_state_stays_small_and_rejects_bad_settings():
         KernelExplorer(photo="eagle")
     with pytest.raises(ValueError, match="unknown kernel name 'blurry'"):
         KernelExplorer(kernel="blurry")
-    for trait, value, words in [("mode", "conv", "mode must be one of"), ("size", 4, "size must be 3 or 5"),
+    for trait, value, words in [("mode", "conv", "mode must be one of"), ("size", 4, "size must be one of 3, 5"),
                                 ("weights", [1.0, 2.0], "weights must hold k\\*k numbers")]:
         with pytest.raises(ValueError, match=words):
             setattr(explorer, trait, value)

@@ -20,6 +20,7 @@ from ..models.profile import zoo_profiles
 from ..models.published import IMAGENET_TOP1
 from ..plotting.svg_chart import PALETTE, nice_ticks
 from .esm_parts import esm_with
+from .live import one_of
 
 X_AXES = {"MACs (millions)": "macs", "CPU latency (ms, measured here)": "latency_ms"}
 
@@ -166,17 +167,9 @@ class ArchitectureExplorer(anywidget.AnyWidget):
         super().__init__(models=[carried_profile(p) for p in self.profiles.values()],
                          chart_points=[vars(p) for p in self.points], model=model)
 
-    @traitlets.validate("model")
-    def _check_model(self, proposal):
-        if proposal.value not in self.profiles:
-            raise ValueError(f"model must be one of {list(self.profiles)}, got {proposal.value!r}")
-        return proposal.value
+    _check_model = one_of("model", lambda self: self.profiles)
 
-    @traitlets.validate("x_axis")
-    def _check_x_axis(self, proposal):
-        if proposal.value not in X_AXES.values():
-            raise ValueError(f"x_axis must be one of {list(X_AXES.values())}, got {proposal.value!r}")
-        return proposal.value
+    _check_x_axis = one_of("x_axis", X_AXES.values())
 
     @property
     def view(self):

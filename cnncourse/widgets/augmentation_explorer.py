@@ -15,7 +15,7 @@ from ..data.augment import TRANSFORMS, make_transform
 from ..data.handwritten_digits import digit_arrays
 from ..data.photos import load_image
 from .esm_parts import esm_with
-from .live import pack
+from .live import one_of, pack
 
 SOURCES = ("photo", "digit")
 STRENGTHS = (0.25, 0.5, 0.75, 1.0)
@@ -77,29 +77,13 @@ class AugmentationExplorer(anywidget.AnyWidget):
                         images[_key(s, name, level, number)] = pack(np.round(result * 255), "uint8")
         super().__init__(images=images, source=source, transform=transform, strength=strength, seed=seed)
 
-    @traitlets.validate("source")
-    def _check_source(self, proposal):
-        if proposal.value not in SOURCES:
-            raise ValueError(f"source must be one of {', '.join(SOURCES)}, got {proposal.value!r}")
-        return proposal.value
+    _check_source = one_of("source", SOURCES)
 
-    @traitlets.validate("transform")
-    def _check_transform(self, proposal):
-        if proposal.value not in TRANSFORMS:
-            raise ValueError(f"unknown transform {proposal.value!r}; choose one of {', '.join(TRANSFORMS)}")
-        return proposal.value
+    _check_transform = one_of("transform", TRANSFORMS)
 
-    @traitlets.validate("strength")
-    def _check_strength(self, proposal):
-        if proposal.value not in STRENGTHS:
-            raise ValueError(f"strength must be one of {STRENGTHS}, got {proposal.value!r}")
-        return proposal.value
+    _check_strength = one_of("strength", STRENGTHS)
 
-    @traitlets.validate("seed")
-    def _check_seed(self, proposal):
-        if proposal.value not in SEEDS:
-            raise ValueError(f"seed must be one of {SEEDS}, got {proposal.value!r}")
-        return proposal.value
+    _check_seed = one_of("seed", SEEDS)
 
     @property
     def shown(self):

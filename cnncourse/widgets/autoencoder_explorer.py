@@ -16,7 +16,7 @@ from ..data.handwritten_digits import digit_arrays
 from ..demos.autoencoders import reconstruct
 from ..models.autoencoder import ConvAutoencoder, add_salt_and_pepper
 from .esm_parts import esm_with
-from .live import pack
+from .live import one_of, pack
 
 NOISES = (0.0, 0.1, 0.2, 0.3, 0.4)
 SEED = 0
@@ -92,11 +92,7 @@ class AutoencoderExplorer(anywidget.AnyWidget):
             raise ValueError(f"digit must be from 0 to 9, got {proposal.value!r}")
         return proposal.value
 
-    @traitlets.validate("noise")
-    def _check_noise(self, proposal):
-        if proposal.value not in NOISES:
-            raise ValueError(f"noise must be one of {NOISES}, got {proposal.value!r}")
-        return proposal.value
+    _check_noise = one_of("noise", NOISES)
 
     @property
     def shown(self):

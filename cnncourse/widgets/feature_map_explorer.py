@@ -20,7 +20,7 @@ from ..models import efficientnet_lite0
 from ..models.imagenet import center_square, lite0_input
 from ..threads import one_thread
 from ..validation import as_array, as_int
-from .live import esm, pack
+from .live import esm, one_of, pack
 
 PHOTOS = ("chelsea", "coffee", "brick")
 SHOWN_STAGES = ("stem", "stage2", "stage3", "stage4", "stage6", "head")
@@ -123,17 +123,9 @@ class FeatureMapExplorer(anywidget.AnyWidget):
         super().__init__(photos=shown, maps=maps, ranges=ranges, stages=stages, **kwargs)
         self.photo, self.stage, self.channel = photo, stage, channel
 
-    @traitlets.validate("photo")
-    def _valid_photo(self, proposal):
-        if proposal["value"] not in PHOTOS:
-            raise ValueError(f"photo must be one of {', '.join(PHOTOS)}, got {proposal['value']!r}")
-        return proposal["value"]
+    _valid_photo = one_of("photo", PHOTOS)
 
-    @traitlets.validate("stage")
-    def _valid_stage(self, proposal):
-        if proposal["value"] not in SHOWN_STAGES:
-            raise ValueError(f"stage must be one of {', '.join(SHOWN_STAGES)}, got {proposal['value']!r}")
-        return proposal["value"]
+    _valid_stage = one_of("stage", SHOWN_STAGES)
 
     @traitlets.validate("channel")
     def _valid_channel(self, proposal):

@@ -15,7 +15,7 @@ from .. import data, kernels
 from ..functional import corr2d
 from ..validation import as_array, as_int
 from .images import grey_uint8
-from .live import esm, pack
+from .live import esm, one_of, pack
 
 MODES = ("cross-correlation", "convolution")
 CUSTOM = "custom"
@@ -119,17 +119,9 @@ class KernelExplorer(anywidget.AnyWidget):
             kernels.describe(proposal["value"])  # a clear error for an unknown kernel name
         return proposal["value"]
 
-    @traitlets.validate("mode")
-    def _valid_mode(self, proposal):
-        if proposal["value"] not in MODES:
-            raise ValueError(f"mode must be one of {MODES}, got {proposal['value']!r}")
-        return proposal["value"]
+    _valid_mode = one_of("mode", MODES)
 
-    @traitlets.validate("size")
-    def _valid_size(self, proposal):
-        if proposal["value"] not in (3, 5):
-            raise ValueError(f"size must be 3 or 5, got {proposal['value']!r}")
-        return proposal["value"]
+    _valid_size = one_of("size", (3, 5))
 
     @traitlets.validate("weights")
     def _valid_weights(self, proposal):

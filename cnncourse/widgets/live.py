@@ -19,6 +19,9 @@ state, so it runs in JupyterLab and in the static book alike, with no kernel. Us
 In JavaScript, ``unpack(model.get("grid"))`` gives back a typed array with a ``shape``;
 ``toCanvas``, ``control`` and ``el`` there build the usual canvas and controls.
 
+``one_of(name, choices)`` is a control's validator: in the class body,
+``_check_mode = one_of("mode", MODES)`` refuses any other value with a ValueError naming it.
+
 ``pack(array, dtype)`` turns an array into ``{"dtype", "shape", "data"}`` with ``data`` its
 little-endian bytes in base64 (float32 by default, or uint8 for images already in 0..255);
 ``unpack`` is the Python inverse, for tests.
@@ -28,6 +31,7 @@ import base64
 from importlib import resources
 
 import numpy as np
+import traitlets
 
 from ..validation import as_array
 
@@ -73,3 +77,16 @@ def unpack(packed):
         raise ValueError(f"packed['dtype'] must be one of {DTYPES}, got {packed['dtype']!r}")
     values = np.frombuffer(base64.b64decode(packed["data"]), dtype=np.dtype(packed["dtype"]).newbyteorder("<"))
     return values.reshape(packed["shape"]).astype(packed["dtype"])
+
+
+def one_of(name, choices):
+    """A traitlets validator for the control ``name`` (assign it in the class body): a value not
+    in ``choices`` (a collection, or a function of the widget that returns one) raises a
+    ValueError naming the control, the value and the choices."""
+    def check(widget, proposal):
+        allowed = choices(widget) if callable(choices) else choices
+        if proposal["value"] not in allowed:
+            raise ValueError(f"{name} must be one of {', '.join(map(str, allowed))}, "
+                             f"got {proposal['value']!r}")
+        return proposal["value"]
+    return traitlets.validate(name)(check)

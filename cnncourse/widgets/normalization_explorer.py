@@ -14,6 +14,7 @@ import traitlets
 from ..functional import batch_norm
 from ..validation import as_int
 from .esm_parts import esm_with
+from .live import one_of
 
 BATCH_SIZES = (2, 4, 8, 16, 32, 64, 128)
 WARMUP_BATCHES, MOMENTUM = 100, 0.1
@@ -73,11 +74,7 @@ class NormalizationExplorer(anywidget.AnyWidget):
                                              for k, v in result.items()}
         super().__init__(results=results, batch_size=batch_size, training=training)
 
-    @traitlets.validate("batch_size")
-    def _check_batch_size(self, proposal):
-        if proposal.value not in BATCH_SIZES:
-            raise ValueError(f"batch_size must be one of {BATCH_SIZES}, got {proposal.value!r}")
-        return proposal.value
+    _check_batch_size = one_of("batch_size", BATCH_SIZES)
 
     @property
     def shown(self):

@@ -15,7 +15,7 @@ import traitlets
 from ..functional import avg_pool2d, max_pool2d
 from ..validation import as_array, as_int
 from .esm_parts import esm_with
-from .live import pack
+from .live import one_of, pack
 from .images import CARRIED_PHOTOS, carried_photo
 
 MODES = ("max", "average")
@@ -172,23 +172,11 @@ class PoolingExplorer(anywidget.AnyWidget):
         self.observe(lambda change: self._clamp(), ["grid", "kernel_size", "stride", "padding", "row", "col"])
         self._clamp()
 
-    @traitlets.validate("grid")
-    def _check_grid(self, proposal):
-        if proposal.value not in GRIDS:
-            raise ValueError(f"unknown grid {proposal.value!r}; choose one of {', '.join(GRIDS)}")
-        return proposal.value
+    _check_grid = one_of("grid", GRIDS)
 
-    @traitlets.validate("mode")
-    def _check_mode(self, proposal):
-        if proposal.value not in MODES:
-            raise ValueError(f"mode must be one of {MODES}, got {proposal.value!r}")
-        return proposal.value
+    _check_mode = one_of("mode", MODES)
 
-    @traitlets.validate("photo")
-    def _check_photo(self, proposal):
-        if proposal.value not in self._images:
-            raise ValueError(f"unknown photo name {proposal.value!r}; choose one of {', '.join(self._images)}")
-        return proposal.value
+    _check_photo = one_of("photo", lambda self: self._images)
 
     @traitlets.validate("kernel_size", "stride")
     def _check_positive(self, proposal):

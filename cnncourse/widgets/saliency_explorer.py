@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 from ..demos.what_cnns_see import METHODS, explain
 from ..models.imagenet import class_names, lite0_input
 from .esm_parts import esm_with
-from .live import pack
+from .live import one_of, pack
 
 MAP_SIDE, PHOTO_SIDE = 56, 112
 OPTIONS = {"smoothgrad": {"samples": 6}, "occlusion": {"patch": 64, "stride": 32, "batch_size": 36}}
@@ -94,17 +94,9 @@ class SaliencyExplorer(anywidget.AnyWidget):
             maps={f"{p}|{c}|{m}": pack(np.round(v * 255), "uint8") for (p, c, m), v in results["maps"].items()},
             photo=photo, target=target, method=method)
 
-    @traitlets.validate("photo")
-    def _check_photo(self, proposal):
-        if proposal.value not in self.results["photos"]:
-            raise ValueError(f"photo must be one of {', '.join(self.results['photos'])}, got {proposal.value!r}")
-        return proposal.value
+    _check_photo = one_of("photo", lambda self: self.results["photos"])
 
-    @traitlets.validate("method")
-    def _check_method(self, proposal):
-        if proposal.value not in METHODS:
-            raise ValueError(f"method must be one of {', '.join(METHODS)}, got {proposal.value!r}")
-        return proposal.value
+    _check_method = one_of("method", METHODS)
 
     @traitlets.observe("photo")
     def _first_class(self, change):

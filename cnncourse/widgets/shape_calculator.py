@@ -15,7 +15,7 @@ import traitlets
 from ..shapes.layer_specs import EXAMPLES, parse_network
 from ..shapes.receptive_field import receptive_fields
 from ..shapes.network import network_table
-from .live import esm
+from .live import esm, one_of
 
 CUSTOM = "custom"
 
@@ -87,11 +87,7 @@ class ShapeCalculator(anywidget.AnyWidget):
         super().__init__(presets=dict(EXAMPLES), **kwargs)
         self.preset = preset
 
-    @traitlets.validate("preset")
-    def _valid_preset(self, proposal):
-        if proposal["value"] not in (*EXAMPLES, CUSTOM):
-            raise ValueError(f"preset must be one of {list(EXAMPLES) + [CUSTOM]}, got {proposal['value']!r}")
-        return proposal["value"]
+    _valid_preset = one_of("preset", (*EXAMPLES, CUSTOM))
 
     @traitlets.observe("preset")
     def _on_preset(self, change):

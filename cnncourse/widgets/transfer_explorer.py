@@ -14,7 +14,7 @@ import anywidget
 import numpy as np
 import traitlets
 
-from .live import esm
+from .live import esm, one_of
 
 
 @dataclass(frozen=True)
@@ -85,12 +85,7 @@ class TransferExplorer(anywidget.AnyWidget):
             raise ValueError(f"strategy must be one of {', '.join(names)}, got {proposal['value']!r}")
         return proposal["value"]
 
-    @traitlets.validate("per_class")
-    def _valid_per_class(self, proposal):
-        if proposal["value"] not in self._curve.per_class:
-            raise ValueError(f"per_class must be one of {', '.join(map(str, self._curve.per_class))}, "
-                             f"got {proposal['value']!r}")
-        return proposal["value"]
+    _valid_per_class = one_of("per_class", lambda self: self._curve.per_class)
 
     @property
     def view(self):

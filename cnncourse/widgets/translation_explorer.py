@@ -13,7 +13,7 @@ from .. import kernels
 from ..demos.invariance import POOLS, compare_shift
 from ..validation import as_int
 from .esm_parts import esm_with
-from .live import pack
+from .live import one_of, pack
 from .images import CARRIED_PHOTOS, carried_photo
 
 POOL_SIZES = (1, 2, 4, 8)
@@ -53,11 +53,7 @@ class TranslationExplorer(anywidget.AnyWidget):
         super().__init__(photos={name: pack(np.round(image * 255), "uint8") for name, image in self._images.items()},
                          kernel=kernels.get(KERNEL).tolist(), photo=photo, shift=shift, pool_size=pool_size, mode=mode)
 
-    @traitlets.validate("photo")
-    def _check_photo(self, proposal):
-        if proposal.value not in self._images:
-            raise ValueError(f"unknown photo name {proposal.value!r}; choose one of {', '.join(self._images)}")
-        return proposal.value
+    _check_photo = one_of("photo", lambda self: self._images)
 
     @traitlets.validate("shift")
     def _check_shift(self, proposal):
@@ -66,17 +62,9 @@ class TranslationExplorer(anywidget.AnyWidget):
             raise ValueError(f"shift must be between {-MAX_SHIFT} and {MAX_SHIFT}, got {shift}")
         return shift
 
-    @traitlets.validate("pool_size")
-    def _check_pool_size(self, proposal):
-        if proposal.value not in POOL_SIZES:
-            raise ValueError(f"pool_size must be one of {POOL_SIZES}, got {proposal.value!r}")
-        return proposal.value
+    _check_pool_size = one_of("pool_size", POOL_SIZES)
 
-    @traitlets.validate("mode")
-    def _check_mode(self, proposal):
-        if proposal.value not in POOLS:
-            raise ValueError(f"mode must be one of {tuple(POOLS)}, got {proposal.value!r}")
-        return proposal.value
+    _check_mode = one_of("mode", POOLS)
 
     @property
     def image(self):
