@@ -9,7 +9,9 @@ was reachable, ...), so their score also proves the sandbox held.
 
 import csv
 import hashlib
+import os
 import shutil
+import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -368,3 +370,26 @@ def test_a_course_checked_out_under_tmp_stays_visible_in_the_sandbox(monkeypatch
     assert command[tmpfs + 1] == "/tmp"
     binds = [i for i, word in enumerate(command[:-1]) if word == "--ro-bind" and command[i + 1] == str(package)]
     assert binds and all(i > tmpfs for i in binds)
+
+
+@pytest.mark.skipif(os.getuid() != 0 or not os.access(sandbox.CGROUP_MEMORY, os.W_OK),
+                    reason="a memory cgroup needs root and cgroup v1's memory controller")
+def test_the_sandbox_memory_cap_counts_every_process_together(tmp_path):
+    # three processes of 120 MB each stay far below the per-process limit, but not below a
+    # 200 MB cap on the sandbox as a whole: the cgroup's OOM killer stops them
+    hog = ("import multiprocessing as mp, time\n"
+           "def hold():\n    block = bytearray(120 * 2**20)\n    block[::4096] = b'x' * len(block[::4096])\n"
+           "    time.sleep(3)\n"
+           "procs = [mp.Process(target=hold) for _ in range(3)]\n"
+           "[p.start() for p in procs]; [p.join() for p in procs]\n"
+           "print('codes', *[p.exitcode for p in procs])\n")
+    with sandbox.memory_cgroup(200 * 2**20) as group:
+        assert (group / "memory.limit_in_bytes").read_text().strip() == str(200 * 2**20)
+        command = ["/bin/sh", "-c", f'echo $$ > {group / "cgroup.procs"} && exec "$@"', "sh",
+                   sys.executable, "-c", hog]
+        output, problem = sandbox._collect(command, timeout=60)
+    assert problem is None and output.startswith(b"codes")
+    assert -9 in [int(code) for code in output.split()[1:]], output  # one was killed: the cap held
+    assert not group.exists(), "the sandbox's cgroup was left behind"
+    output, _ = sandbox._collect([sys.executable, "-c", hog], timeout=60)  # the same, uncapped
+    assert output.split()[1:] == [b"0", b"0", b"0"], output

@@ -21,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from .exchange import loads
 SANDBOX_INPUT = "/sandbox/input"
 REPORT_LIMIT = 64 * 1024 * 1024
 FIRST_SLOT_UID = 60000
+CGROUP_MEMORY = Path("/sys/fs/cgroup/memory")  # cgroup v1's memory controller, as on these machines
 INSTALL_HINT = ("Install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`; Fedora: "
                 "`sudo dnf install bubblewrap`) on a Linux machine where user namespaces are enabled")
 
@@ -42,12 +45,15 @@ class SandboxUnavailable(RuntimeError):
 @dataclass(frozen=True)
 class Limits:
     """Per-notebook limits. Seconds: one cell, one exercise's check, the whole notebook. Bytes:
-    address space per process, largest file, tmpfs. processes: per sandbox."""
+    address space per process, all the sandbox's memory together (tmpfs included; enforced by a
+    memory cgroup where the grader may make one, i.e. as root), largest file, tmpfs. processes:
+    per sandbox."""
 
     cell_timeout: int = 60
     exercise_timeout: int = 60
     notebook_timeout: int = 600
     memory: int = 6 * 1024 ** 3
+    notebook_memory: int = 4 * 1024 ** 3
     file_size: int = 256 * 1024 ** 2
     tmpfs: int = 512 * 1024 ** 2
     processes: int = 256
@@ -140,7 +146,10 @@ def run_program(program, limits, slot=0, sandboxed=True):
             command = bwrap_command(input_dir, limits)
         else:
             command = [sys.executable, "-I", "-m", "cnncourse.instructor.runner", str(input_dir)]
-        output, problem = _collect(command, limits.notebook_timeout)
+        with memory_cgroup(limits.notebook_memory if sandboxed else None) as group:
+            if group is not None:  # the shell joins the group, then becomes bwrap: nothing escapes it
+                command = ["/bin/sh", "-c", f'echo $$ > {group / "cgroup.procs"} && exec "$@"', "sh", *command]
+            output, problem = _collect(command, limits.notebook_timeout)
     if problem:
         return None, problem
     try:
@@ -148,6 +157,40 @@ def run_program(program, limits, slot=0, sandboxed=True):
     except (UnicodeDecodeError, ValueError):
         return None, "the sandbox sent back something that is not a report"
     return report, None
+
+
+@contextmanager
+def memory_cgroup(limit):
+    """A fresh memory cgroup capped at ``limit`` bytes, removed afterwards; None when ``limit`` is
+    None or no cgroup can be made here (not root, no cgroup v1 memory controller): the
+    per-process limits then stand alone."""
+    if limit is None or os.getuid() != 0 or not os.access(CGROUP_MEMORY, os.W_OK):
+        yield None
+        return
+    group = CGROUP_MEMORY / f"cnncourse-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    try:
+        group.mkdir()
+        (group / "memory.limit_in_bytes").write_text(str(int(limit)))
+    except OSError:
+        _remove_cgroup(group)
+        yield None
+        return
+    try:
+        yield group
+    finally:
+        _remove_cgroup(group)
+
+
+def _remove_cgroup(group):
+    """Remove ``group`` once the kernel has let go of its (killed) processes."""
+    for _ in range(100):
+        try:
+            group.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.05)
 
 
 def _collect(command, timeout):
