@@ -14,7 +14,7 @@ import traitlets
 from ..functional.activations import ACTIVATIONS, get_activation
 from ..validation import as_int
 from ..plotting.svg_chart import PALETTE
-from .esm_parts import esm_with
+from .live import esm
 
 CHART_WIDTH = 320  # two charts side by side fit the book's text column
 POINTS = 481
@@ -91,7 +91,7 @@ class ActivationExplorer(anywidget.AnyWidget):
     :func:`describe_flat` line per function) are what it shows.
     """
 
-    _esm = esm_with("activation_explorer", "ui")
+    _esm = esm("activation_explorer", "ui")
     names = traitlets.List(list(ACTIVATIONS)).tag(sync=True)
     descriptions = traitlets.Dict({name: a.description for name, a in ACTIVATIONS.items()}).tag(sync=True)
     colours = traitlets.Dict(ACTIVATION_COLOURS).tag(sync=True)

@@ -19,8 +19,7 @@ import traitlets
 from ..models.profile import zoo_profiles
 from ..models.published import IMAGENET_TOP1
 from ..plotting.svg_chart import PALETTE, nice_ticks
-from .esm_parts import esm_with
-from .live import one_of
+from .live import esm, one_of
 
 X_AXES = {"MACs (millions)": "macs", "CPU latency (ms, measured here)": "latency_ms"}
 
@@ -154,7 +153,7 @@ class ArchitectureExplorer(anywidget.AnyWidget):
     browser shows. latencies: ``{name: seconds}`` measured on this machine, for the latency axis.
     """
 
-    _esm = esm_with("architecture_explorer", "ui")
+    _esm = esm("architecture_explorer", "ui")
     models = traitlets.List().tag(sync=True)
     chart_points = traitlets.List().tag(sync=True)   # the points as data for the browser
     x_axes = traitlets.List([[value, label] for label, value in X_AXES.items()]).tag(sync=True)

@@ -14,8 +14,7 @@ import traitlets
 from ..data.augment import TRANSFORMS, make_transform
 from ..data.handwritten_digits import digit_arrays
 from ..data.photos import load_image
-from .esm_parts import esm_with
-from .live import one_of, pack
+from .live import esm, one_of, pack
 
 SOURCES = ("photo", "digit")
 STRENGTHS = (0.25, 0.5, 0.75, 1.0)
@@ -56,7 +55,7 @@ class AugmentationExplorer(anywidget.AnyWidget):
     """Controls ``source``, ``transform``, ``strength`` (one of :data:`STRENGTHS`) and ``seed`` (one
     of :data:`SEEDS`) are traitlets; ``shown`` is what the view draws for them."""
 
-    _esm = esm_with("augmentation_explorer", "ui")
+    _esm = esm("augmentation_explorer", "ui")
     images = traitlets.Dict().tag(sync=True)
     transforms = traitlets.List(list(TRANSFORMS)).tag(sync=True)
     strengths = traitlets.List(list(STRENGTHS)).tag(sync=True)

@@ -15,8 +15,7 @@ import traitlets
 from ..data.handwritten_digits import digit_arrays
 from ..demos.autoencoders import reconstruct
 from ..models.autoencoder import ConvAutoencoder, add_salt_and_pepper
-from .esm_parts import esm_with
-from .live import one_of, pack
+from .live import esm, one_of, pack
 
 NOISES = (0.0, 0.1, 0.2, 0.3, 0.4)
 SEED = 0
@@ -73,7 +72,7 @@ def _check_models(models):
 class AutoencoderExplorer(anywidget.AnyWidget):
     """Controls ``digit`` (0..9) and ``noise`` (one of :data:`NOISES`); ``shown`` is what the view draws."""
 
-    _esm = esm_with("autoencoder_explorer", "ui")
+    _esm = esm("autoencoder_explorer", "ui")
     images = traitlets.Dict().tag(sync=True)      # "digit|noise|name" -> packed (H, W) uint8
     names = traitlets.List().tag(sync=True)
     noises = traitlets.List(list(NOISES)).tag(sync=True)

@@ -8,6 +8,7 @@ respond most strongly to the book's photos, as uint8 maps, so its JavaScript vie
 (js/feature_map_explorer.js) switches between them in the static book with no kernel.
 """
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import anywidget
@@ -20,6 +21,7 @@ from ..models import efficientnet_lite0
 from ..models.imagenet import center_square, lite0_input
 from ..threads import one_thread
 from ..validation import as_array, as_int
+from ..visualize.hooks import capture
 from .live import esm, one_of, pack
 
 PHOTOS = ("chelsea", "coffee", "brick")
@@ -34,16 +36,10 @@ def stage_outputs(image, stages=SHOWN_STAGES, model=None):
     """``{stage: (C, H, W) float32 array}``: what each of ``stages`` outputs for one RGB photo
     (H, W, 3) in [0, 1], fed to the pretrained Lite0 as its central 224 x 224 square."""
     model = efficientnet_lite0(pretrained=True) if model is None else model.eval()
-    outputs, hooks = {}, []
-    for stage in stages:
-        hook = lambda module, args, out, stage=stage: outputs.__setitem__(stage, out[0].float().numpy())  # noqa: E731
-        hooks.append(model.get_submodule(stage).register_forward_hook(hook))
-    try:
+    with ExitStack() as stack:
+        seen = {stage: stack.enter_context(capture(model.get_submodule(stage))) for stage in stages}
         model(lite0_input(image))
-    finally:
-        for hook in hooks:
-            hook.remove()
-    return outputs
+    return {stage: record["output"][0].float().numpy() for stage, record in seen.items()}
 
 
 @dataclass(frozen=True)

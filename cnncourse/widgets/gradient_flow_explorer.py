@@ -17,8 +17,7 @@ from .progress import progress
 from ..demos.vanishing import layer_gradient_norms
 from ..functional.activations import ACTIVATIONS, get_activation
 from .activation_explorer import ACTIVATION_COLOURS
-from .esm_parts import esm_with
-from .live import pack, unpack
+from .live import esm, pack, unpack
 
 DEPTHS = (2, 5, 10, 15, 20, 25, 30, 40, 50, 60)
 SCALES = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
@@ -67,7 +66,7 @@ class GradientFlowExplorer(anywidget.AnyWidget):
     ``notes`` are what the browser shows.
     """
 
-    _esm = esm_with("gradient_flow_explorer", "ui")
+    _esm = esm("gradient_flow_explorer", "ui")
     names = traitlets.List(list(ACTIVATIONS)).tag(sync=True)
     colours = traitlets.Dict(ACTIVATION_COLOURS).tag(sync=True)
     depths = traitlets.List().tag(sync=True)

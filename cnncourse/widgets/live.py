@@ -49,9 +49,10 @@ def esm_source(name):
     return path.read_text(encoding="utf-8")
 
 
-def esm(name):
-    """The ES module for widget ``name``: the shared helpers, then ``js/<name>.js``."""
-    return f"{esm_source(SHARED)}\n{esm_source(name)}"
+def esm(name, *helpers):
+    """The ES module for widget ``name``: the shared helpers, then ``js/<helper>.js`` for each of
+    ``helpers`` (scripts several explorers share), then ``js/<name>.js``."""
+    return "\n".join(esm_source(part) for part in (SHARED, *helpers, name))
 
 
 def pack(array, dtype="float32"):

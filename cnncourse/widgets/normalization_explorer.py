@@ -13,8 +13,7 @@ import traitlets
 
 from ..functional import batch_norm
 from ..validation import as_int
-from .esm_parts import esm_with
-from .live import one_of
+from .live import esm, one_of
 
 BATCH_SIZES = (2, 4, 8, 16, 32, 64, 128)
 WARMUP_BATCHES, MOMENTUM = 100, 0.1
@@ -58,7 +57,7 @@ class NormalizationExplorer(anywidget.AnyWidget):
     """Controls ``batch_size`` (one of :data:`BATCH_SIZES`) and ``training`` are traitlets; ``shown``
     is what the view draws for them."""
 
-    _esm = esm_with("normalization_explorer", "ui")
+    _esm = esm("normalization_explorer", "ui")
     results = traitlets.Dict().tag(sync=True)
     batch_sizes = traitlets.List(list(BATCH_SIZES)).tag(sync=True)
     batch_size = traitlets.Int(8).tag(sync=True)

@@ -11,7 +11,7 @@ import anywidget
 import traitlets
 
 from ..training import History
-from .esm_parts import esm_with
+from .live import esm
 
 CURVES = ("train_loss", "val_loss", "train_accuracy", "val_accuracy")
 
@@ -47,7 +47,7 @@ class OverfittingExplorer(anywidget.AnyWidget):
     """Controls ``train_size``, ``weight_decay`` and ``dropout`` (values of the grid's axes) are
     traitlets; ``shown`` is what the view draws for them."""
 
-    _esm = esm_with("overfitting_explorer", "ui")
+    _esm = esm("overfitting_explorer", "ui")
     runs = traitlets.Dict().tag(sync=True)
     train_sizes = traitlets.List().tag(sync=True)
     weight_decays = traitlets.List().tag(sync=True)

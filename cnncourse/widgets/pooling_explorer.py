@@ -14,8 +14,7 @@ import traitlets
 
 from ..functional import avg_pool2d, max_pool2d
 from ..validation import as_array, as_int
-from .esm_parts import esm_with
-from .live import one_of, pack
+from .live import esm, one_of, pack
 from .images import CARRIED_PHOTOS, carried_photo
 
 MODES = ("max", "average")
@@ -150,7 +149,7 @@ class PoolingExplorer(anywidget.AnyWidget):
     ``image_size``.
     """
 
-    _esm = esm_with("pooling_explorer", "ui", "pool2d")
+    _esm = esm("pooling_explorer", "ui", "pool2d")
     grids = traitlets.Dict().tag(sync=True)
     photos = traitlets.Dict().tag(sync=True)
     grid = traitlets.Unicode().tag(sync=True)

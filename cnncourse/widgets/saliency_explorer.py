@@ -15,8 +15,7 @@ from tqdm.auto import tqdm
 
 from ..demos.what_cnns_see import METHODS, explain
 from ..models.imagenet import class_names, lite0_input
-from .esm_parts import esm_with
-from .live import one_of, pack
+from .live import esm, one_of, pack
 
 MAP_SIDE, PHOTO_SIDE = 56, 112
 OPTIONS = {"smoothgrad": {"samples": 6}, "occlusion": {"patch": 64, "stride": 32, "batch_size": 36}}
@@ -74,7 +73,7 @@ def explore_saliency(results, photo, target, method):
 class SaliencyExplorer(anywidget.AnyWidget):
     """Controls ``photo``, ``target`` (an ImageNet index among the photo's classes) and ``method``."""
 
-    _esm = esm_with("saliency_explorer", "ui")
+    _esm = esm("saliency_explorer", "ui")
     photos = traitlets.Dict().tag(sync=True)      # name -> packed (112, 112, 3) uint8
     classes = traitlets.Dict().tag(sync=True)     # name -> [[index, class name, probability], ...]
     maps = traitlets.Dict().tag(sync=True)        # "photo|index|method" -> packed (56, 56) uint8

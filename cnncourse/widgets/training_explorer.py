@@ -22,7 +22,7 @@ from ..models import mnist_cnn
 from ..training import OPTIMIZERS, fit
 from ..training.history import History
 from ..validation import as_int
-from .esm_parts import esm_with
+from .live import esm
 
 TRAIN_EXAMPLES, VALIDATION_EXAMPLES = 400, 200
 CHANCE = 0.1
@@ -106,7 +106,7 @@ class TrainingExplorer(anywidget.AnyWidget):
     (0 after a change of setting); ``history`` and ``notes`` are what the browser shows.
     """
 
-    _esm = esm_with("training_explorer", "ui")
+    _esm = esm("training_explorer", "ui")
     lrs = traitlets.List().tag(sync=True)
     optimizers = traitlets.List().tag(sync=True)
     batch_sizes = traitlets.List().tag(sync=True)

@@ -12,8 +12,7 @@ import traitlets
 from .. import kernels
 from ..demos.invariance import POOLS, compare_shift
 from ..validation import as_int
-from .esm_parts import esm_with
-from .live import one_of, pack
+from .live import esm, one_of, pack
 from .images import CARRIED_PHOTOS, carried_photo
 
 POOL_SIZES = (1, 2, 4, 8)
@@ -37,7 +36,7 @@ class TranslationExplorer(anywidget.AnyWidget):
     ``caption`` are what it shows. photos: the photos carried, grey, longer side ``image_size``.
     """
 
-    _esm = esm_with("translation_explorer", "ui", "pool2d")
+    _esm = esm("translation_explorer", "ui", "pool2d")
     photos = traitlets.Dict().tag(sync=True)
     kernel = traitlets.List().tag(sync=True)
     max_shift = traitlets.Int(MAX_SHIFT).tag(sync=True)
