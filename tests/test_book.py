@@ -181,4 +181,4 @@ def test_hidden_tests_and_check_markers_stay_out_of_the_pages(html):
     page = (html / f"{CHAPTER}.html").read_text()
     assert "check_corr2d" in page  # the visible test is shown...
     assert "HIDDEN TESTS" not in page and "hidden=True" not in page  # ...the hidden one is not
-    assert "[[ 7  8  9]" in page and "# NBVAL_CHECK_OUTPUT" not in page  # checked cells stay, unmarked
+    assert "[[ 7  8  9]" in page and "NBVAL" not in page  # checked cells stay, unmarked

@@ -41,10 +41,10 @@ def test_notebook_outputs_are_fresh(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_checked_cells_have_outputs_and_no_cell_failed(path):
     cells = code_cells(nbformat.read(path, as_version=4))
-    checked = [c for c in cells if "NBVAL_CHECK_OUTPUT" in c.source]
-    assert checked, f"{path.name} asserts no worked example (# NBVAL_CHECK_OUTPUT)"
+    checked = [c for c in cells if "nbval-check-output" in c.metadata.get("tags", [])]
+    assert checked, f"{path.name} checks no worked example's output (tag nbval-check-output)"
     for cell in checked:
-        assert cell.outputs, f"{path.name}: a # NBVAL_CHECK_OUTPUT cell has no stored output"
+        assert cell.outputs, f"{path.name}: a cell tagged nbval-check-output has no stored output"
     for cell in cells:
         errors = [o for o in cell.outputs if o.output_type == "error"]
         assert not errors, f"{path.name}: a stored output is an error: {errors[0].ename}"
@@ -77,3 +77,10 @@ def test_text_points_only_at_chapters_that_exist(path):
     assert all(link in names for link in links), f"{path.name} links to {set(links) - names}"
     numbers = {int(n) for n in re.findall(r"[Cc]hapters? (\d+)", text)}
     assert numbers <= set(range(1, len(NOTEBOOKS) + 1)), f"{path.name} names chapters {sorted(numbers)}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_test_markers_are_tags_not_lines_a_learner_reads(path):
+    nb = nbformat.read(path, as_version=4)
+    marked = [i for i, c in enumerate(nb.cells) if re.search(r"^\s*#\s*NBVAL_", c.source, re.M)]
+    assert not marked, f"{path.name}: cells {marked} start with an nbval comment; use a cell tag"

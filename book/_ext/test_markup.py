@@ -1,8 +1,8 @@
 """Leave the notebooks' testing markup out of the book's pages.
 
-- nbgrader's hidden tests: lines between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``
-  run when a submission is graded, not in the learner's copy, so the book does not show them;
-- nbval's ``# NBVAL_CHECK_OUTPUT`` marker line, which means something to the test suite only.
+nbgrader's hidden tests (lines between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``)
+run when a submission is graded, not in the learner's copy, so the book does not show them.
+(nbval's markers are cell tags, which the page does not show.)
 
 The notebook is edited as it is read, before myst-nb executes it; the files are not touched.
 """
@@ -11,7 +11,6 @@ import json
 import re
 
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.M | re.S)
-CHECK_MARKER = re.compile(r"^# NBVAL_CHECK_OUTPUT[ \t]*\n?", re.M)
 
 
 def strip_test_markup(app, docname, source):
@@ -21,7 +20,7 @@ def strip_test_markup(app, docname, source):
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            cell["source"] = CHECK_MARKER.sub("", HIDDEN.sub("", text)).rstrip("\n")
+            cell["source"] = HIDDEN.sub("", text).rstrip("\n")
     source[0] = json.dumps(nb)
 
 
