@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-INSTALL = "headless Chromium is needed: apt install chromium chromium-driver"
+from system_packages import skip_without
+
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--no-first-run", "--disable-default-apps", "--disable-extensions", "--mute-audio",
@@ -41,9 +42,8 @@ def chromium_paths():
 
 def start_browser(width=1366, height=900):
     """A headless Chromium (selenium WebDriver) logging console and network; skips without one."""
+    skip_without("chromium")
     paths = chromium_paths()
-    if paths is None:
-        pytest.skip(INSTALL)
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

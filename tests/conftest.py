@@ -1,10 +1,41 @@
-"""Fixtures every test module can use without importing them.
+"""Fixtures every test module can use without importing them, and the run's closing note.
 
 - ``book_build``: the book, built once per test run (tests/book_build.py);
 - ``book_site``: that build served over http on this machine; ``browser``: one headless
   Chromium per test module, offline (tests/browser.py, which also has the helpers to read
   console errors and requests and to run a widget's JavaScript: ``js_call``).
+
+A test that needs a missing system package is skipped (tests/system_packages.py); the run then
+ends with one line naming what was skipped and how to install it (also written to the file
+``$CNNCOURSE_SKIP_REPORT``, which ``make test`` prints last).
 """
+
+import collections
+import os
 
 from book_build import book_build  # noqa: F401
 from browser import book_site, browser  # noqa: F401
+from system_packages import PREFIX
+
+
+def skipped_for_packages(reports):
+    """``{skip message: count}`` of the skips for a missing system package."""
+    counts = collections.Counter()
+    for report in reports:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        if reason.startswith(PREFIX):
+            counts[reason] += 1
+    return counts
+
+
+def pytest_terminal_summary(terminalreporter):
+    counts = skipped_for_packages(terminalreporter.stats.get("skipped", []))
+    if not counts:
+        return
+    line = (f"{sum(counts.values())} tests skipped: "
+            + "; ".join(f"{reason} ({n})" for reason, n in sorted(counts.items())))
+    terminalreporter.write_line(line, yellow=True)
+    if os.environ.get("CNNCOURSE_SKIP_REPORT"):
+        with open(os.environ["CNNCOURSE_SKIP_REPORT"], "w") as file:
+            file.write(line + "\n")

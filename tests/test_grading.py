@@ -11,6 +11,7 @@ import csv
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,6 +25,7 @@ from cnncourse.instructor import sandbox
 from cnncourse.instructor.grade import grade_submissions, main
 from cnncourse.instructor.sandbox import Limits, SandboxUnavailable
 from cnncourse.instructor.student import generate_student_notebooks
+from system_packages import needs, skip_without
 
 FIXTURE = Path(__file__).parent / "fixtures" / "exercise_demo.ipynb"
 CHAPTER = "01_demo"
@@ -218,6 +220,7 @@ def tree_digest(*folders):
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
+    skip_without("bubblewrap")
     root = tmp_path_factory.mktemp("course")
     source, submissions, output = root / "notebooks", root / "submissions", root / "grading"
     source.mkdir()
@@ -331,6 +334,7 @@ def test_grading_refuses_to_run_without_bubblewrap(tmp_path, monkeypatch):
     monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
     source = _folder(tmp_path / "notebooks")
     shutil.copyfile(FIXTURE, source / f"{CHAPTER}.ipynb")
+    shutil.copyfile(FIXTURE, _folder(tmp_path / "submissions" / "ada") / f"{CHAPTER}.ipynb")
     with pytest.raises(SandboxUnavailable, match="apt-get install bubblewrap.*--unsafe-no-sandbox"):
         grade_submissions(source, tmp_path / "submissions", tmp_path / "grading")
     with pytest.raises(SystemExit, match="bubblewrap .* is not installed"):
@@ -348,7 +352,9 @@ def test_without_the_sandbox_only_when_asked(tmp_path):
     assert (tmp_path / "grading" / "grades.csv").read_text().splitlines()[1] == f"ada,{CHAPTER},3,3,graded"
 
 
-def test_missing_or_empty_submissions_folder(tmp_path):
+def test_missing_or_empty_submissions_folder(tmp_path, monkeypatch):
+    # the arguments are checked before the environment: the same messages with or without bwrap
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
     source = _folder(tmp_path / "notebooks")
     shutil.copyfile(FIXTURE, source / f"{CHAPTER}.ipynb")
     args = [str(source), str(tmp_path / "submissions"), str(tmp_path / "grading")]
@@ -360,6 +366,7 @@ def test_missing_or_empty_submissions_folder(tmp_path):
     assert not (tmp_path / "grading").exists()
 
 
+@needs("bubblewrap")
 def test_a_course_checked_out_under_tmp_stays_visible_in_the_sandbox(monkeypatch, tmp_path):
     # the sandbox's private /tmp is mounted first, so the read-only binds of a venv or package
     # that lie under /tmp (a CI clone there) land on top of it instead of being hidden by it
@@ -393,3 +400,45 @@ def test_the_sandbox_memory_cap_counts_every_process_together(tmp_path):
     assert not group.exists(), "the sandbox's cgroup was left behind"
     output, _ = sandbox._collect([sys.executable, "-c", hog], timeout=60)  # the same, uncapped
     assert output.split()[1:] == [b"0", b"0", b"0"], output
+
+
+def test_a_failed_start_reports_the_last_lines_of_its_errors():
+    command = [sys.executable, "-c", "import sys\nfor i in range(50): print('line', i, file=sys.stderr)\n"
+               "sys.exit('cnncourse could not be imported')"]
+    output, problem = sandbox._collect(command, timeout=30)
+    assert output == b""
+    assert problem.startswith("the sandbox stopped (exit status 1) before it reported: ")
+    assert problem.endswith("line 48 / line 49 / cnncourse could not be imported")
+
+
+def test_the_runner_imports_the_package_the_grader_bound(tmp_path):
+    # another `cnncourse` first on the path (an editable install of another checkout, say)
+    fake = tmp_path / "other" / "cnncourse"
+    (fake / "instructor").mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise SystemExit('imported the other checkout')\n")
+    (fake / "instructor" / "__init__.py").write_text("")
+    environment = {**os.environ, "PYTHONPATH": str(fake.parent)}
+    plain = subprocess.run([sys.executable, "-m", "cnncourse.instructor.runner", str(tmp_path)],
+                           capture_output=True, text=True, env=environment, cwd=tmp_path)
+    assert "imported the other checkout" in plain.stderr  # what `python -m` would have done
+    command = [word for word in sandbox.runner_command(tmp_path) if word != "-I"]  # -I drops PYTHONPATH
+    booted = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=tmp_path)
+    assert "other checkout" not in booted.stderr
+    assert "program.json" in booted.stderr  # the course's own runner ran, and found no program
+
+
+def test_submissions_are_found_in_nbgrader_s_collected_layout_too(tmp_path):
+    from cnncourse.instructor.submissions import find_submissions
+    names = [f"{CHAPTER}.ipynb", "02_other.ipynb"]
+    for path in ["ada/01_demo.ipynb", "ben/ps1/01_demo.ipynb", "ben/ps2/02_other.ipynb",
+                 "cy/01_demo.ipynb", "cy/ps1/01_demo.ipynb", "cy/ps1/notes.ipynb"]:
+        _folder((tmp_path / path).parent)
+        (tmp_path / path).write_text("{}")
+    (tmp_path / "ben" / "ps1" / "timestamp.txt").write_text("2026-12-05 10:00:00")
+    submissions, problems = find_submissions(tmp_path, names)
+    found = [(s.student_id, s.notebook.relative_to(tmp_path).as_posix()) for s in submissions]
+    assert found == [("ada", "ada/01_demo.ipynb"), ("ben", "ben/ps1/01_demo.ipynb"),
+                     ("ben", "ben/ps2/02_other.ipynb"), ("cy", "cy/01_demo.ipynb")]
+    assert [s.chapter for s in submissions] == [CHAPTER, CHAPTER, "02_other", CHAPTER]
+    assert any("cy/ps1/01_demo.ipynb" in p and "is graded for this chapter" in p for p in problems)
+    assert any("notes.ipynb: no chapter notebook" in p for p in problems)

@@ -14,7 +14,9 @@ from cnncourse.exercises import EXERCISES
 from cnncourse.exercises.exercise import to_plain
 from cnncourse.exercises.feedback import Other
 from cnncourse.instructor.exchange import dumps, load_value, loads, pack, unpack
-from cnncourse.instructor.grade import _record, build_program, read_chapter
+from cnncourse.instructor.chapter import read_chapter
+from cnncourse.instructor.grade import _record
+from cnncourse.instructor.program import build_program
 from pathlib import Path
 
 FIXTURE = Path(__file__).parent / "fixtures" / "exercise_demo.ipynb"

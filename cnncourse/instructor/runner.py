@@ -25,6 +25,7 @@ import select
 import signal
 import sys
 import time
+import traceback
 
 RESULT_LIMIT = 32 * 1024 * 1024  # bytes of results one exercise may send
 RESTARTS = 3
@@ -35,10 +36,17 @@ def main(input_dir):
     with open(os.path.join(input_dir, "program.json"), encoding="utf-8") as file:
         program = json.load(file)
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    err = os.fdopen(os.dup(2), "w", encoding="utf-8")  # the grader's, until learner code can run
     _quiet_standard_streams()
-    _drop_privileges(program.get("uid"))
-    _set_limits(program["limits"])
-    _preload()
+    try:
+        _drop_privileges(program.get("uid"))
+        _set_limits(program["limits"])
+        _preload()
+    except BaseException:
+        traceback.print_exc(file=err)  # no learner code has run: the grader shows these lines
+        err.flush()
+        os._exit(1)
+    err.close()
     report = Supervisor(program).run()
     out.write(json.dumps(report, allow_nan=True))
     out.close()

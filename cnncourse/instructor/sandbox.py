@@ -32,6 +32,7 @@ from .exchange import loads
 
 SANDBOX_INPUT = "/sandbox/input"
 REPORT_LIMIT = 64 * 1024 * 1024
+STDERR_TAIL = 4096  # bytes of the runner's standard error kept for the problem sentence
 FIRST_SLOT_UID = 60000
 CGROUP_MEMORY = Path("/sys/fs/cgroup/memory")  # cgroup v1's memory controller, as on these machines
 INSTALL_HINT = ("Install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`; Fedora: "
@@ -126,7 +127,26 @@ def bwrap_command(input_dir, limits):
                "--chdir", "/tmp", "--clearenv"]
     for key, value in environment.items():
         command += ["--setenv", key, value]
-    return command + [sys.executable, "-I", "-m", "cnncourse.instructor.runner", SANDBOX_INPUT]
+    return command + runner_command(SANDBOX_INPUT)
+
+
+# Runs the runner of the package bound into the sandbox, whatever else the environment's install
+# (an editable install of another checkout, a .pth file) would import as ``cnncourse``.
+_BOOT = """import os, runpy, sys
+folder = sys.argv.pop(1)
+sys.path.insert(0, folder)
+import cnncourse
+found = os.path.dirname(os.path.dirname(os.path.realpath(cnncourse.__file__)))
+if found != folder:
+    sys.exit(f"the sandbox imported cnncourse from {found}, not from {folder}")
+runpy.run_module("cnncourse.instructor.runner", run_name="__main__", alter_sys=True)
+"""
+
+
+def runner_command(input_dir):
+    """``python -I`` running this very package's runner on ``input_dir``."""
+    folder = str(Path(cnncourse.__file__).resolve().parent.parent)
+    return [sys.executable, "-I", "-c", _BOOT, folder, str(input_dir)]
 
 
 def run_program(program, limits, slot=0, sandboxed=True):
@@ -145,7 +165,7 @@ def run_program(program, limits, slot=0, sandboxed=True):
         if sandboxed:
             command = bwrap_command(input_dir, limits)
         else:
-            command = [sys.executable, "-I", "-m", "cnncourse.instructor.runner", str(input_dir)]
+            command = runner_command(input_dir)
         with memory_cgroup(limits.notebook_memory if sandboxed else None) as group:
             if group is not None:  # the shell joins the group, then becomes bwrap: nothing escapes it
                 command = ["/bin/sh", "-c", f'echo $$ > {group / "cgroup.procs"} && exec "$@"', "sh", *command]
@@ -194,26 +214,34 @@ def _remove_cgroup(group):
 
 
 def _collect(command, timeout):
-    """Run ``command`` in its own session; its standard output (capped) or a problem sentence."""
+    """Run ``command`` in its own session; its standard output (capped) or a problem sentence.
+
+    The runner writes to its standard error only before any learner code runs (a failed start):
+    the last lines of it end the problem sentence when no report came back."""
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+                               stderr=subprocess.PIPE, start_new_session=True)
     chunks, size, deadline = [], 0, time.monotonic() + timeout
+    errors = b""
     problem = None
     try:
-        os.set_blocking(process.stdout.fileno(), False)
-        while True:
+        open_pipes = [process.stdout, process.stderr]
+        for pipe in open_pipes:
+            os.set_blocking(pipe.fileno(), False)
+        while open_pipes:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 problem = f"the notebook ran past its time limit ({timeout} s) and was stopped"
                 break
-            ready, _, _ = select.select([process.stdout], [], [], min(remaining, 1.0))
-            if not ready:
-                continue
-            chunk = process.stdout.read(1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
+            ready, _, _ = select.select(open_pipes, [], [], min(remaining, 1.0))
+            for pipe in ready:
+                chunk = pipe.read(1 << 20)
+                if not chunk:
+                    open_pipes.remove(pipe)
+                elif pipe is process.stderr:
+                    errors = (errors + chunk)[-STDERR_TAIL:]
+                else:
+                    chunks.append(chunk)
+                    size += len(chunk)
             if size > REPORT_LIMIT:
                 problem = "the sandbox sent back too much data"
                 break
@@ -223,7 +251,11 @@ def _collect(command, timeout):
         except (ProcessLookupError, PermissionError):
             pass
         process.stdout.close()
+        process.stderr.close()
         process.wait()
     if problem is None and process.returncode not in (0, None) and not chunks:
         problem = f"the sandbox stopped (exit status {process.returncode}) before it reported"
+        tail = errors.decode("utf-8", "replace").strip().splitlines()[-3:]
+        if tail:
+            problem += ": " + " / ".join(line.strip() for line in tail)
     return b"".join(chunks), problem
