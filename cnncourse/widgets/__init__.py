@@ -8,6 +8,7 @@ from .augmentation_explorer import AugmentationExplorer, explore_augmentation
 from .feature_map_explorer import FeatureMapExplorer, explore_feature_maps
 from .gradient_flow_explorer import GradientFlowExplorer, GradientFlowView, explore_gradient_flow
 from .kernel_explorer import KernelExplorer, KernelView, explore_kernel
+from .live_trainer import LiveTrainer
 from .normalization_explorer import NormalizationExplorer, explore_normalization
 from .overfitting_explorer import OverfittingExplorer, explore_overfitting
 from .pooling_explorer import PoolingExplorer, PoolingView, explore_pooling
@@ -25,6 +26,7 @@ __all__ = [
     "ActivationExplorer", "ActivationView", "explore_activations",                 # chapter 4
     "GradientFlowExplorer", "GradientFlowView", "explore_gradient_flow",
     "TrainingExplorer", "train_run", "describe_run",                               # chapter 5
+    "LiveTrainer",
     "AugmentationExplorer", "explore_augmentation", "NormalizationExplorer",       # chapter 6
     "explore_normalization", "OverfittingExplorer", "explore_overfitting",
     "ArchitectureExplorer", "explore_architecture", "compare_models",              # chapter 7

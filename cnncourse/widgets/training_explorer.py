@@ -1,5 +1,7 @@
-"""Training explorer: pick a learning rate, an optimizer, a batch size and a number of epochs, press
-*train*, and watch the loss and accuracy curves of a short run grow epoch by epoch.
+"""Training explorer, a player of recorded runs: pick a learning rate, an optimizer, a batch size and
+a number of epochs, press *train*, and watch the loss and accuracy curves of a short run of the
+lecture's 30,762-parameter network grow epoch by epoch. (:class:`.LiveTrainer` trains a smaller
+network live in the page instead.)
 
 :func:`train_run` is the pure part (settings in, a :class:`cnncourse.training.History` out) and
 :func:`describe_run` puts its outcome into words. A run needs PyTorch, so :class:`TrainingExplorer`

@@ -1,6 +1,7 @@
-// Training explorer: pick a learning rate, an optimizer, a batch size and a number of epochs; *train*
-// replays, epoch by epoch, the run Python trained for those settings when the notebook ran
-// (cnncourse.widgets.training_explorer: train_run, replay, describe_run are the reference).
+// Training explorer, a player of recordings: pick a learning rate, an optimizer, a batch size and a
+// number of epochs; *train* replays, epoch by epoch, the run Python trained for those settings when
+// the notebook ran (cnncourse.widgets.training_explorer: train_run, replay, describe_run are the
+// reference). The network that trains live in the page is live_trainer.js's.
 
 // The first `epochs` epochs of a carried run (nan stored as null), as a History-like object.
 export function replay(run, epochs) {
@@ -57,7 +58,9 @@ function render({model, el}) {
                              style: "padding:4px 14px;background:#1f77b4;color:white;border:none;border-radius:3px;cursor:pointer"});
   const chart = h("div", {class: "cnn-chart", style: "display:flex;flex-wrap:wrap;gap:8px"});
   const notes = h("div", {class: "cnn-notes", style: "margin-top:4px"});
-  el.append(h("div", {style: "display:flex;flex-wrap:wrap;align-items:center"}, [lr.el, optimizer.el, batch.el, epochs.el, train]),
+  const recording = h("div", {class: "cnn-recording", style: "font-size:12px;color:#555;margin-bottom:2px",
+    text: "\u23fa Recordings: every run below was trained by Python when the notebook was executed; train replays the chosen one."});
+  el.append(recording, h("div", {style: "display:flex;flex-wrap:wrap;align-items:center"}, [lr.el, optimizer.el, batch.el, epochs.el, train]),
             chart, notes);
 
   const current = () => runs[`${model.get("optimizer")} ${model.get("batch_size")} ${lrs.indexOf(model.get("lr"))}`];

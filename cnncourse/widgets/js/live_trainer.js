@@ -1,0 +1,217 @@
+// Live trainer: a CNN learns the 8x8 digits in the page. The controls choose the network, the
+// optimizer, the learning rate, the batch size and the seed; Train runs trainer.js in small
+// chunks, one per animation frame, so the page stays responsive; the curves and the first
+// layer's filters are redrawn as it learns; at the end, the confusion matrix and the mistakes.
+// (cnncourse.widgets.live_trainer is the Python side: the data, the choices and their checks.)
+
+const FRAME_BUDGET_MS = 12;  // training time per animation frame; drawing takes a few ms more
+const SHOWN_MISTAKES = 12;
+
+// {images: uint8 0..16, labels} packed by Python -> {images: Float32Array in [0, 1], labels}
+export function digits_from(packed) {
+  const images = unpack(packed.images), labels = unpack(packed.labels);
+  return {images: Float32Array.from(images, (v) => v / 16), labels: Uint8Array.from(labels)};
+}
+
+export function settings_of(model) {
+  const architecture = model.get("architectures")[model.get("architecture")];
+  return {filters: architecture.filters, lr: model.get("lr"), batch_size: model.get("batch_size"),
+          optimizer: model.get("optimizer"), seed: model.get("seed"), epochs: model.get("epochs")};
+}
+
+// What a finished or stopped run says under the charts.
+export function describe(trainer) {
+  const lr = formatG(trainer.settings.lr, 4), h = trainer.history;
+  if (trainer.status === "diverged") {
+    return `The run diverged at learning rate ${lr}. ${trainer.reason} Each step overshot the minimum ` +
+           "and landed where the gradient is even steeper, so the next step was larger still: the weights " +
+           "blow up instead of settling. Training stopped there; lower the learning rate and press Train.";
+  }
+  if (!h.val_accuracy.length) return "Press Train to start, or Step to take one mini-batch step.";
+  const accuracy = h.val_accuracy[h.val_accuracy.length - 1];
+  const where = `after ${formatF(trainer.epoch, 2)} epochs (${formatInt(trainer.steps)} steps)`;
+  if (accuracy < 0.2) {
+    return `Held-out accuracy ${formatF(100 * accuracy, 1)}% ${where}: about chance (10% for 10 classes), ` +
+           "so the network learned nothing. With a large learning rate the first steps can push every ReLU " +
+           "to output 0 (they 'die' and pass no gradient); with a tiny one the weights barely move.";
+  }
+  return `Held-out accuracy ${formatF(100 * accuracy, 1)}% ${where}, ` +
+         `training loss ${formatF(h.train_loss[h.train_loss.length - 1], 3)}.`;
+}
+
+function curves(trainer) {
+  const h = trainer.history, xRange = [0, trainer.settings.epochs];
+  const line = (key, label, colour, dashed = false) => ({x: h.epoch, y: h[key], label, colour, dashed});
+  return [
+    lineChart({lines: [line("train_loss", "train", PALETTE[0]), line("val_loss", "held out", PALETTE[1], true)], xRange,
+               title: "loss", xLabel: "epoch", yLabel: "cross-entropy", width: 330, height: 230}),
+    lineChart({lines: [line("train_accuracy", "train", PALETTE[0]), line("val_accuracy", "held out", PALETTE[1], true)], xRange,
+               yRange: [0, 1], title: "accuracy", xLabel: "epoch", yLabel: "accuracy", width: 330, height: 230}),
+  ];
+}
+
+// The first convolution's 3x3 filters, one canvas each, on one grey scale (dark = large weight)
+function drawFilters(box, trainer) {
+  const name = trainer.model.convs[0], weight = trainer.model.params[`${name}_weight`].data;
+  const count = trainer.model.filters[0];
+  let top = 1e-12;
+  for (const w of weight) top = Math.max(top, Math.abs(w));
+  while (box.children.length !== count) {
+    if (box.children.length > count) box.lastChild.remove();
+    else box.append(h("canvas", {style: "border:1px solid #ccc;margin:1px;image-rendering:pixelated"}));
+  }
+  [...box.children].forEach((canvas, f) => {
+    const grey = Array.from(weight.subarray(f * 9, f * 9 + 9), (w) => 0.5 - 0.5 * w / top);
+    drawGrey(canvas, grey, 3, 3, 10);
+  });
+}
+
+function confusionTable(counts) {
+  const most = Math.max(1, ...counts.flat());
+  const cell = (n, i, j) => h("td", {text: n ? String(n) : "", style: `width:1.8em;text-align:center;padding:1px;` +
+    `background:${i === j ? "rgba(31,119,180," : "rgba(214,39,40,"}${n ? 0.15 + 0.85 * n / most : 0})`});
+  const head = h("tr", {}, [h("th", {text: "true \\ said", style: "font-weight:normal;padding-right:4px"}),
+                            ...counts.map((_, j) => h("th", {text: String(j)}))]);
+  return h("table", {class: "cnn-confusion", style: "border-collapse:collapse;font-size:12px"},
+           [head, ...counts.map((row, i) => h("tr", {}, [h("th", {text: String(i)}), ...row.map((n, j) => cell(n, i, j))]))]);
+}
+
+function mistakes(held_out, predicted) {
+  const wrong = [];
+  predicted.forEach((p, i) => { if (p !== held_out.labels[i]) wrong.push(i); });
+  const figures = wrong.slice(0, SHOWN_MISTAKES).map((i) => {
+    const canvas = h("canvas");
+    drawGrey(canvas, Array.from(held_out.images.subarray(i * 64, i * 64 + 64), (v) => 1 - v), 8, 8, 5);
+    return h("figure", {style: "display:inline-block;margin:2px;text-align:center;font-size:11px"},
+             [canvas, h("figcaption", {text: `${held_out.labels[i]} read as ${predicted[i]}`})]);
+  });
+  return h("div", {class: "cnn-mistakes"}, [h("div", {text: `misclassified: ${wrong.length} of ${predicted.length}` +
+    (wrong.length > SHOWN_MISTAKES ? ` (the first ${SHOWN_MISTAKES})` : "")}), ...figures]);
+}
+
+function render({model, el}) {
+  el.classList.add("cnn-explorer");
+  const train = digits_from(model.get("train")), held_out = digits_from(model.get("held_out"));
+  const lrs = model.get("lrs"), architectures = model.get("architectures");
+  let trainer = null, frame = null, wall = 0, started = 0, trainedExamples = 0, longestChunk = 0;
+
+  const choose = (name, value) => { model.set(name, value); model.save_changes(); };
+  const architecture = select("architecture", "network",
+                              Object.entries(architectures).map(([key, a]) => [key, a.label]), model.get("architecture"),
+                              (v) => choose("architecture", v));
+  const optimizer = select("optimizer", "optimizer", model.get("optimizers").map((o) => [o, o]), model.get("optimizer"),
+                           (v) => choose("optimizer", v));
+  const lr = slider("lr", "learning rate", 0, lrs.length - 1, 1, lrs.indexOf(model.get("lr")), (i) => choose("lr", lrs[i]));
+  const batch = select("batch_size", "batch size", model.get("batch_sizes").map((b) => [b, b]), model.get("batch_size"),
+                       (v) => choose("batch_size", Number(v)));
+  const seedInput = h("input", {type: "number", min: 0, step: 1, value: model.get("seed"), "data-trait": "seed",
+                                style: "width:5em"});
+  seedInput.addEventListener("change", () => {
+    const seed = Math.trunc(Number(seedInput.value));
+    if (Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32) choose("seed", seed); else seedInput.value = model.get("seed");
+  });
+  const button = (action, text, colour) => h("button", {type: "button", "data-action": action, text,
+    style: `padding:4px 12px;margin-right:6px;border:none;border-radius:3px;cursor:pointer;color:white;background:${colour}`});
+  const buttons = {train: button("train", "\u25b6 Train", "#1f77b4"), pause: button("pause", "Pause", "#7f7f7f"),
+                   step: button("step", "Step", "#2ca02c"), reset: button("reset", "\u21ba Reset", "#d62728")};
+  const readout = h("span", {class: "cnn-readout", style: "font-family:monospace;margin-left:8px"});
+  const about = h("div", {class: "cnn-architecture", style: "font-size:12px;color:#555;margin:2px 0"});
+  const charts = h("div", {class: "cnn-chart", style: "display:flex;flex-wrap:wrap;gap:8px"});
+  const filters = h("div", {class: "cnn-filters", style: "display:flex;flex-wrap:wrap;align-items:center;max-width:680px"});
+  const end = h("div", {class: "cnn-end", style: "display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start;margin-top:6px"});
+  const notes = h("div", {class: "cnn-notes", style: "margin-top:4px"});
+  el.append(h("div", {style: "display:flex;flex-wrap:wrap;align-items:center"},
+              [architecture.el, optimizer.el, lr.el, batch.el, labelled("seed", seedInput)]),
+            about, h("div", {style: "margin:4px 0"}, [...Object.values(buttons), readout]), charts,
+            h("div", {style: "display:flex;align-items:center;gap:8px;font-size:12px"},
+              [h("span", {text: "first-layer filters:"}), filters]), end, notes);
+
+  function reset() {
+    pause();
+    trainer = new Trainer(train, held_out, settings_of(model));
+    wall = 0; trainedExamples = 0;
+    end.replaceChildren();
+    draw(true);
+  }
+
+  function pause() {
+    if (frame !== null) cancelAnimationFrame(frame);
+    if (frame !== null) wall += performance.now() - started;
+    frame = null;
+    showButtons();
+  }
+
+  const finished = () => trainer.status === "done" || trainer.status === "diverged";
+
+  // one animation frame: train for FRAME_BUDGET_MS at most, then draw what changed
+  function chunk() {
+    const start = performance.now(), points = trainer.history.epoch.length, seen = trainer.seen;
+    while (!finished() && performance.now() - start < FRAME_BUDGET_MS) trainer.step();
+    longestChunk = Math.max(longestChunk, performance.now() - start);
+    trainedExamples += trainer.seen - seen;
+    draw(trainer.history.epoch.length !== points);
+    if (finished()) { pause(); finish(); } else frame = requestAnimationFrame(chunk);
+  }
+
+  function finish() {
+    const {predicted} = trainer.evaluate(held_out);
+    if (trainer.status === "done") {
+      end.replaceChildren(h("div", {}, [h("div", {text: "confusion matrix (held out)", style: "font-size:12px"}),
+                                        confusionTable(confusion_matrix(predicted, held_out.labels))]),
+                          mistakes(held_out, predicted));
+    }
+    const h_ = trainer.history;
+    model.set("result", {status: trainer.status, steps: trainer.steps, epoch: h_.epoch, train_loss: h_.train_loss,
+                         train_accuracy: h_.train_accuracy, val_loss: h_.val_loss, val_accuracy: h_.val_accuracy});
+    model.save_changes();
+    draw(true);
+  }
+
+  function showButtons() {
+    const running = frame !== null, over = trainer !== null && finished();
+    buttons.train.disabled = running; buttons.pause.disabled = !running; buttons.step.disabled = running || over;
+    for (const b of Object.values(buttons)) b.style.opacity = b.disabled ? 0.45 : 1;
+  }
+
+  function draw(newPoint) {
+    const h_ = trainer.history, last = h_.val_accuracy.length - 1;
+    if (newPoint) charts.replaceChildren(...curves(trainer));
+    drawFilters(filters, trainer);
+    const seconds = (wall + (frame !== null ? performance.now() - started : 0)) / 1000;
+    const parts = [`epoch ${formatF(trainer.epoch, 2)} of ${trainer.settings.epochs}`, `step ${formatInt(trainer.steps)}`];
+    if (last >= 0) parts.push(`held-out accuracy ${formatF(100 * h_.val_accuracy[last], 1)}%`);
+    if (trainer.status === "diverged") parts.push("diverged");
+    if (seconds > 0 && trainedExamples > 0) parts.push(`${formatInt(trainedExamples / seconds)} examples/s`);
+    readout.textContent = parts.join(" \u00b7 ");
+    Object.assign(readout.dataset, {status: trainer.status, steps: trainer.steps, seconds,
+                                    accuracy: last >= 0 ? h_.val_accuracy[last] : "", longestChunkMs: longestChunk});
+    notes.textContent = frame !== null ? "Training..." : describe(trainer);
+    about.textContent = architectures[model.get("architecture")].text;
+    showButtons();
+  }
+
+  buttons.train.addEventListener("click", () => {
+    if (finished()) reset();
+    started = performance.now();
+    frame = requestAnimationFrame(chunk);
+    draw(false);
+  });
+  buttons.pause.addEventListener("click", () => { pause(); draw(false); });
+  buttons.step.addEventListener("click", () => {
+    pause();
+    trainer.step();
+    if (finished()) finish(); else draw(true);
+  });
+  buttons.reset.addEventListener("click", reset);
+  model.on("change", () => {  // a new setting, from these controls or from Python: a fresh run
+    architecture.set(model.get("architecture")); optimizer.set(model.get("optimizer"));
+    lr.input.dataset.readout = formatG(model.get("lr"), 4); lr.set(lrs.indexOf(model.get("lr")));
+    batch.set(model.get("batch_size")); seedInput.value = model.get("seed");
+    const wanted = settings_of(model);
+    if (JSON.stringify(wanted) !== JSON.stringify(trainer.settings)) reset();
+  });
+  lr.input.dataset.readout = formatG(model.get("lr"), 4); lr.show();
+  reset();
+}
+
+export default {render};
