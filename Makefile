@@ -15,7 +15,7 @@ help:
 	@echo "make lab       open JupyterLab on your own copies of the notebooks (student/)"
 	@echo "make student   generate learner notebooks (solutions removed) into student/"
 	@echo "make grade     grade every submission in submissions/<student>/*.ipynb, each in a sandbox (needs bwrap)"
-	@echo "make bench     speed benchmarks, printed as ratios against baselines"
+	@echo "make bench     speed benchmarks as medians and ratios, then a summary table (BENCH_FLAGS=--quick: a smoke run)"
 	@echo "make test-gpu  the notebook suite on CUDA (fails when there is no GPU)"
 	@echo "make notebooks re-execute the course notebooks in place (for authors)"
 	@echo "make clean     remove the venv and everything built"
@@ -31,8 +31,12 @@ book: $(STAMP)
 	$(PY) -m tools.build_book
 	@echo "Book built: open $(abspath book/_build/html/index.html)"
 
+# The last line names the tests skipped for a missing system package and how to install it.
 test: $(STAMP)
-	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks
+	@rm -f $(VENV)/skipped.txt
+	@CNNCOURSE_SKIP_REPORT=$(abspath $(VENV))/skipped.txt $(PY) -m pytest -n 2 --dist loadfile --nbval-lax \
+		--durations=15 tests notebooks; status=$$?; \
+		if [ -s $(VENV)/skipped.txt ]; then cat $(VENV)/skipped.txt; fi; exit $$status
 
 test-gpu: $(STAMP)
 	$(PY) -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 'make test-gpu: CUDA is not available on this machine')"
@@ -49,7 +53,7 @@ grade: $(STAMP)
 	$(PY) -m cnncourse.instructor.grade notebooks submissions grading $(GRADE_FLAGS)
 
 bench: $(STAMP)
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks $(BENCH_FLAGS)
 
 notebooks: $(STAMP)
 	$(PY) -m tools.execute_notebooks $(NOTEBOOKS)

@@ -6,12 +6,12 @@ import torch.nn.functional as F
 
 from cnncourse.functional import batch_norm, batch_norm_backward
 
-from .timing import paired_median_ratio, report
+from .timing import paired_median_ratio, report, sized
 
 
 def run():
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(32, 64, 32, 32)).astype(np.float32)
+    x = rng.normal(size=sized((32, 64, 32, 32), (2, 64, 4, 4))).astype(np.float32)
     weight, bias = rng.uniform(0.5, 2, 64).astype(np.float32), rng.normal(size=64).astype(np.float32)
     grad_output = rng.normal(size=x.shape).astype(np.float32)
     tx, tw, tb = (torch.from_numpy(v).requires_grad_() for v in (x, weight, bias))

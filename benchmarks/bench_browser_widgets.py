@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the browser harness of the tests
 
-from .timing import report  # noqa: E402
+from .timing import QUICK, Unavailable, report, sized  # noqa: E402
 
 # widget on a chapter page -> (CSS selector of a control, values to cycle through)
 CONTROLS = {
@@ -50,6 +50,16 @@ def time_changes(driver, selector, values):
                              for i in range(4 * len(values)))
 
 
+def start_browser():
+    """Headless Chromium, or :class:`Unavailable` saying how to install it."""
+    import browser
+    import system_packages
+
+    if system_packages.missing("chromium"):
+        raise Unavailable(system_packages.message("chromium"))
+    return browser.start_browser()
+
+
 def html_folder():
     if os.environ.get("CNNCOURSE_BOOK"):
         return Path(os.environ["CNNCOURSE_BOOK"]) / "_build" / "html"
@@ -68,18 +78,19 @@ def run():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(browser.QuietHandler, directory=str(html)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/"
-    driver = browser.start_browser()
+    driver = start_browser()
     try:
-        for page in sorted(p.relative_to(html).as_posix() for p in (html / "chapters").glob("*.html")):
+        pages = sorted(p.relative_to(html).as_posix() for p in (html / "chapters").glob("*.html"))
+        for page in sized(pages, pages[:1]):
             driver.get(base + page)
-            time.sleep(2)  # what the page loads after its load event (MathJax's parts, fonts)
+            time.sleep(sized(2, 0.5))  # what the page loads after its load event (MathJax's parts, fonts)
             weight = sum(browser.requests(driver).values())
-            print(f"{'cold page weight, ' + page:44s} {weight / 1e6:10.2f} MB {'':28s}   target < 2 MB: "
-                  f"{'met' if weight < 2_000_000 else 'NOT met'}", flush=True)
+            report(f"cold page weight, {page}", 0, "< 2 MB", weight < 2_000_000, unit=f"{weight / 1e6:.2f} MB")
             for name, selector, values in CONTROLS.get(page, []):
                 seconds = time_changes(driver, selector, values)
                 report(f"{name} change -> redrawn", seconds, "median < 16 ms", seconds < 0.016)
-        jupyterlab(driver)
+        if not QUICK:  # JupyterLab takes longer to start than the quick run may last
+            jupyterlab(driver)
     finally:
         driver.quit()
         server.shutdown()

@@ -6,12 +6,12 @@ import torch.nn.functional as F
 
 from cnncourse.functional import conv2d, conv2d_naive
 
-from .timing import median_seconds, paired_median_ratio, report
+from .timing import median_seconds, paired_median_ratio, report, sized
 
 
 def run():
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(16, 16, 32, 32)).astype(np.float32)
+    x = rng.normal(size=sized((16, 16, 32, 32), (2, 16, 8, 8))).astype(np.float32)
     weight = rng.normal(size=(32, 16, 3, 3)).astype(np.float32)
     bias = rng.normal(size=32).astype(np.float32)
     tx, tw, tb = map(torch.from_numpy, (x, weight, bias))

@@ -4,11 +4,11 @@ import itertools
 
 from cnncourse.widgets import KernelExplorer
 
-from .timing import median_seconds, report
+from .timing import median_seconds, report, sized
 
 
 def run():
-    explorer = KernelExplorer(photo="camera", kernel="sobel_left", image_size=256)
+    explorer = KernelExplorer(photo="camera", kernel="sobel_left", image_size=sized(256, 64))
     choices = itertools.cycle(["gaussian_7x7", "sharpen", "log_5x5", "sobel_top", "box_blur"])
 
     def change_kernel():

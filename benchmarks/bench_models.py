@@ -9,7 +9,7 @@ import torch
 
 from cnncourse.models import MODELS, build
 
-from .timing import median_seconds
+from .timing import median_seconds, report, sized
 
 
 def time_model(name, repeat=5):
@@ -24,16 +24,19 @@ def time_model(name, repeat=5):
 
 def run():
     print(f"forward latency, batch 1, CPU float32, torch threads: {torch.get_num_threads()}")
-    baseline_first = time_model("resnet18")
-    results = {name: time_model(name) for name in MODELS if name != "resnet18"}
-    baseline_last = time_model("resnet18")
+    base = sized("resnet18", "lenet5")  # quick mode: the smallest models
+    baseline_first = time_model(base)
+    names = sized(list(MODELS), ["alexnet"])
+    results = {name: time_model(name) for name in names if name != base}
+    baseline_last = time_model(base)
     baseline = (baseline_first + baseline_last) / 2
-    results["resnet18"] = baseline
-    print(f"{'model':22s} {'input':>12s} {'median ms':>10s} {'x resnet18':>11s}")
+    results[base] = baseline
     for name in MODELS:
-        shape = "x".join(map(str, MODELS[name].input_shape))
-        print(f"{name:22s} {shape:>12s} {results[name] * 1e3:10.1f} {results[name] / baseline:10.2f}x", flush=True)
-    print(f"resnet18 drift during the run: {baseline_first * 1e3:.1f} ms first, {baseline_last * 1e3:.1f} ms last")
+        if name in results:
+            shape = "x".join(map(str, MODELS[name].input_shape))
+            report(f"forward {name} ({shape})", results[name], "-", True,
+                   f"{results[name] / baseline:.2f}x {base}")
+    print(f"{base} drift during the run: {baseline_first * 1e3:.1f} ms first, {baseline_last * 1e3:.1f} ms last")
 
 
 if __name__ == "__main__":

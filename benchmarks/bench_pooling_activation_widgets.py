@@ -7,8 +7,8 @@ import http.server
 import threading
 import time
 
-from .bench_browser_widgets import html_folder, time_changes
-from .timing import report
+from .bench_browser_widgets import html_folder, start_browser, time_changes
+from .timing import report, sized
 
 POOLING = '.cnn-explorer:has([data-trait="grid"]) '
 # chapter page -> (what is changed, CSS selector of the control, values to cycle through)
@@ -38,11 +38,11 @@ def run():
     html = html_folder()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(browser.QuietHandler, directory=str(html)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    driver = browser.start_browser()
+    driver = start_browser()
     try:
         for page, controls in CONTROLS.items():
             driver.get(f"http://127.0.0.1:{server.server_port}/{page}")
-            time.sleep(2)  # the widgets render after the load event
+            time.sleep(sized(2, 0.5))  # the widgets render after the load event
             for name, selector, values in controls:
                 seconds = time_changes(driver, selector, values)
                 report(f"{name} change -> redrawn", seconds, "median < 16 ms", seconds < 0.016)

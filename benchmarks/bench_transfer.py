@@ -12,11 +12,11 @@ from cnncourse.threads import one_thread
 from cnncourse.training import fit
 from cnncourse.transfer import cached_features, freeze, lite0_for_task
 
-from .timing import paired_median_ratio, report
+from .timing import paired_median_ratio, report, sized
 
 
 def run(repeat=5):
-    train, _ = task_data(per_class=30)
+    train, _ = task_data(per_class=sized(30, 2))
     model = freeze(lite0_for_task(8, size=48), trainable="classifier")
     options = dict(epochs=1, lr=3e-3, batch_size=32, progress=False, device="cpu", divergence_factor=None)
     with one_thread(), tempfile.TemporaryDirectory() as folder:

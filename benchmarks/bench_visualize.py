@@ -9,14 +9,17 @@ from cnncourse.models import efficientnet_lite0
 from cnncourse.models.imagenet import lite0_input
 from cnncourse.visualize import grad_cam, occlusion, saliency, smooth_saliency
 
-from .timing import paired_median_ratio, report
+from .timing import paired_median_ratio, report, sized
 
 CAT = 285
+SIZE = sized(224, 64)
+PATCH, STRIDE = sized((64, 32), (32, 32))  # 36 patches of 224 x 224; 4 of 64 x 64 in quick mode
+SAMPLES = sized(6, 2)
 
 
 def run():
     model = efficientnet_lite0(pretrained=True)
-    x = lite0_input(side_by_side("chelsea", "coffee"))
+    x = lite0_input(side_by_side("chelsea", "coffee", size=SIZE))
 
     def forward():
         with torch.no_grad():
@@ -25,16 +28,16 @@ def run():
     cases = [
         ("saliency (one backward pass)", lambda: saliency(model, x, CAT), 5.0),
         ("Grad-CAM at the head", lambda: grad_cam(model, x, CAT, model.head), 5.0),
-        ("SmoothGrad, 6 samples", lambda: smooth_saliency(model, x, CAT, samples=6), 30.0),
-        ("occlusion, 36 patches, batched", lambda: occlusion(model, x, CAT, patch=64, stride=32, batch_size=36), 40.0),
+        (f"SmoothGrad, {SAMPLES} samples", lambda: smooth_saliency(model, x, CAT, samples=SAMPLES), 30.0),
+        (f"occlusion, {((SIZE - PATCH) // STRIDE + 1) ** 2} patches, batched", lambda: occlusion(model, x, CAT, patch=PATCH, stride=STRIDE, batch_size=36), 40.0),
     ]
     for name, function, limit in cases:
         seconds, _, ratio = paired_median_ratio(function, forward, repeat=5, warmup=1)
         report(f"visualize: {name}", seconds, f"< {limit:g}x a forward pass", ratio < limit,
                f"{ratio:.1f}x a forward pass")
     batched, single, ratio = paired_median_ratio(
-        lambda: occlusion(model, x, CAT, patch=64, stride=32, batch_size=36),
-        lambda: occlusion(model, x, CAT, patch=64, stride=32, batch_size=1), repeat=3, warmup=1)
+        lambda: occlusion(model, x, CAT, patch=PATCH, stride=STRIDE, batch_size=36),
+        lambda: occlusion(model, x, CAT, patch=PATCH, stride=STRIDE, batch_size=1), repeat=3, warmup=1)
     report("visualize: occlusion batched / one at a time", batched, "batching is not slower", ratio <= 1.0,
            f"{ratio:.2f}x one at a time")
 

@@ -1,11 +1,42 @@
-"""Median wall-clock time of a function: the machines are noisy, so we report medians and ratios."""
+"""Median wall-clock time of a function: the machines are noisy, so we report medians and ratios.
 
+Every result line goes through :func:`report`, which also keeps it for the summary table that
+``python -m benchmarks`` prints at the end. In quick mode (``--quick``, or
+``CNNCOURSE_BENCH_QUICK=1``; what ``make test`` runs) every benchmark runs once on tiny sizes: the
+numbers mean nothing, but a broken benchmark fails.
+"""
+
+import os
 import statistics
 import time
+from dataclasses import dataclass
+
+QUICK = os.environ.get("CNNCOURSE_BENCH_QUICK") == "1"
+
+
+class Unavailable(Exception):
+    """A benchmark cannot run on this machine (the message says what is missing)."""
+
+
+@dataclass
+class Result:
+    name: str
+    figure: str   # the median, and the ratio against the run's baseline
+    target: str
+    met: bool
+
+
+RESULTS = []  # every reported Result of this run, in order
+
+
+def sized(full, quick):
+    """``full``, or ``quick`` in quick mode: the size or count a benchmark should use."""
+    return quick if QUICK else full
 
 
 def median_seconds(function, repeat=7, warmup=1):
     """Call ``function()`` ``warmup`` times untimed, then ``repeat`` times; return the median in s."""
+    repeat, warmup = sized(repeat, 1), sized(warmup, 0)
     for _ in range(warmup):
         function()
     times = []
@@ -22,6 +53,7 @@ def paired_median_ratio(function, baseline, repeat=21, warmup=3):
     Alternating keeps both under the same load at each moment, so the ratio stays meaningful on
     a busy machine even when the absolute times drift.
     """
+    repeat, warmup = sized(repeat, 1), sized(warmup, 0)
     for _ in range(warmup):
         baseline()
         function()
@@ -33,8 +65,11 @@ def paired_median_ratio(function, baseline, repeat=21, warmup=3):
     return statistics.median(times), statistics.median(base_times), statistics.median(ratios)
 
 
-def report(name, seconds, target, met, ratio=None):
-    """Print one result line: median, optional ratio text, the target and whether it is met."""
-    ratio = f"{ratio:>28s}" if ratio else " " * 28
-    print(f"{name:44s} {seconds * 1e3:10.1f} ms {ratio}   target {target}: "
-          f"{'met' if met else 'NOT met'}", flush=True)
+def report(name, seconds, target, met, ratio=None, unit=None):
+    """Print and keep one result: the median (``unit`` replaces "ms" with a text of its own, e.g. a
+    page weight), an optional ratio text, the target and whether it is met."""
+    value = unit if unit is not None else f"{seconds * 1e3:.1f} ms"
+    figure = f"{value}, {ratio}" if ratio else value
+    RESULTS.append(Result(name, figure, target, bool(met)))
+    print(f"{name:44s} {value:>13s} {ratio or '':>28s}   target {target}: {'met' if met else 'NOT met'}",
+          flush=True)
