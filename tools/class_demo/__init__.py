@@ -1,0 +1,9 @@
+"""A class on JupyterHub on one machine: ``make class-demo`` (:mod:`tools.class_demo.demo`).
+
+- :mod:`~tools.class_demo.accounts`        the instructor and learners as real Unix users
+- :mod:`~tools.class_demo.class_folder`    the class folder and nbgrader's exchange, locked down
+- :mod:`~tools.class_demo.locked_exchange` nbgrader's submit and collect with their holes closed
+- :mod:`~tools.class_demo.hub`             the JupyterHub process and a REST client
+- ``jupyterhub_config.py``                 the hub's configuration (reusable for a real class)
+- :mod:`~tools.class_demo.cycle`           release, fetch, submit, collect, grade, feedback
+"""

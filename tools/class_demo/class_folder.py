@@ -1,0 +1,130 @@
+"""The class's folder: homes, the hub's private state, each role's Jupyter settings, and the
+nbgrader exchange with permissions that keep learners apart.
+
+::
+
+    <root>/                  711 root     (users pass through, nobody lists)
+      hub/                   700 root     jupyterhub.sqlite, cookie secret, settings, logs
+      etc/learner/           755 root     Jupyter + nbgrader settings of a learner's server
+      etc/instructor/        755 root     the same for the instructor
+      source/                755 root     the chapter notebooks graded (with solutions; learners
+                                          never get here: see the mode of etc/ and home/)
+      home/<user>/           700 user
+      exchange/             1777 root     nbgrader needs it writable by all; sticky: nobody
+                                          renames or deletes what is not theirs
+        <course>/            755 instructor
+          outbound/          755 instructor        released assignments: read-only to learners
+          inbound/          3733 instructor:group  learners drop submissions in, cannot list or
+                                                   delete others' (setgid: the instructors' group)
+          feedback/          711 instructor        feedback pages, named by a hash of the
+                                                   learner's secret; nobody lists
+
+The learners' folder ``source/`` holds instructor notebooks, so it is 750 root:instructors.
+"""
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+COURSE = "cnncourse"
+LOCKED = "tools.class_demo.locked_exchange"
+
+# the server extensions each role's server loads; every other one installed is switched off
+EXTENSIONS = {
+    "learner": ["nbgrader.server_extensions.assignment_list"],
+    "instructor": ["nbgrader.server_extensions.formgrader"],
+}
+KNOWN_EXTENSIONS = ["jupyterlab", "notebook", "notebook_shim", "jupyter_lsp", "jupyter_server_terminals",
+                    "nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.assignment_list",
+                    "nbgrader.server_extensions.course_list",
+                    "nbgrader.server_extensions.validate_assignment"]
+
+
+@dataclass(frozen=True)
+class ClassFolder:
+    """Paths of one class (see the module's docstring)."""
+
+    root: Path
+
+    @property
+    def hub(self):
+        return self.root / "hub"
+
+    @property
+    def homes(self):
+        return self.root / "home"
+
+    @property
+    def source(self):
+        return self.root / "source"
+
+    @property
+    def exchange(self):
+        return self.root / "exchange"
+
+    @property
+    def course(self):
+        return self.exchange / COURSE
+
+    def etc(self, role):
+        return self.root / "etc" / role
+
+
+def _mkdir(path, mode, uid=0, gid=0):
+    path.mkdir(parents=True, exist_ok=True)
+    os.chown(path, uid, gid)
+    os.chmod(path, mode)  # after chown, which clears set-id bits
+
+
+def prepare_root(root):
+    """The class folder with its private hub folder and the folder for homes; returns a ClassFolder."""
+    folder = ClassFolder(Path(root))
+    _mkdir(folder.root, 0o711)
+    _mkdir(folder.hub, 0o700)
+    _mkdir(folder.homes, 0o711)
+    return folder
+
+
+def lay_out(folder, instructor, learners, chapter_notebooks):
+    """Make the exchange, the per-role settings and the graded notebooks for these accounts."""
+    uid, gid = instructor.uid, instructor.gid
+    _mkdir(folder.source, 0o750, 0, gid)
+    for notebook in chapter_notebooks:
+        target = folder.source / Path(notebook).name
+        shutil.copyfile(notebook, target)
+        os.chmod(target, 0o640)
+        os.chown(target, 0, gid)
+    _mkdir(folder.exchange, 0o1777)
+    _mkdir(folder.course, 0o755, uid, gid)
+    _mkdir(folder.course / "outbound", 0o755, uid, gid)
+    _mkdir(folder.course / "inbound", 0o3733, uid, gid)
+    _mkdir(folder.course / "feedback", 0o711, uid, gid)
+    for role in EXTENSIONS:
+        _mkdir(folder.etc(role), 0o755)
+        _write_json(folder.etc(role) / "jupyter_server_config.json", server_settings(role))
+        _write_json(folder.etc(role) / "nbgrader_config.json", nbgrader_settings(role, folder))
+
+
+def server_settings(role):
+    """Jupyter server settings: only the nbgrader extension the role needs (fast to start)."""
+    enabled = set(EXTENSIONS[role])
+    return {"ServerApp": {"jpserver_extensions": {name: name in enabled for name in KNOWN_EXTENSIONS}}}
+
+
+def nbgrader_settings(role, folder):
+    """nbgrader settings of a role's server: the course, the exchange, the locked steps."""
+    settings = {"CourseDirectory": {"course_id": COURSE},
+                "Exchange": {"root": str(folder.exchange)}}
+    if role == "instructor":
+        settings["CourseDirectory"]["root"] = "course"  # in the instructor's home (the server's cwd)
+        settings["ExchangeFactory"] = {"collect": f"{LOCKED}.OwnerCheckedCollect"}
+    else:
+        settings["ExchangeFactory"] = {"submit": f"{LOCKED}.PrivateSubmit"}
+    return settings
+
+
+def _write_json(path, data):
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    os.chmod(path, 0o644)
