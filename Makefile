@@ -11,7 +11,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 
 help:
 	@echo "make book      build the HTML book from the executed notebooks -> book/_build/html/index.html"
-	@echo "make test      run every test: package, widgets, exercises, notebooks (nbval), book"
+	@echo "make test      run every test: package, widgets, exercises, notebooks (each run once), book, grading"
 	@echo "make lab       open JupyterLab on your own copies of the notebooks (student/)"
 	@echo "make student   generate learner notebooks (solutions removed) into student/"
 	@echo "make grade     grade every submission in submissions/<student>/*.ipynb, each in a sandbox (needs bwrap)"
@@ -35,13 +35,13 @@ book: $(STAMP)
 # The last line names the tests skipped for a missing system package and how to install it.
 test: $(STAMP)
 	@rm -f $(VENV)/skipped.txt
-	@CNNCOURSE_SKIP_REPORT=$(abspath $(VENV))/skipped.txt $(PY) -m pytest -n 2 --dist loadfile --nbval-lax \
-		--durations=15 tests notebooks; status=$$?; \
+	@CNNCOURSE_SKIP_REPORT=$(abspath $(VENV))/skipped.txt $(PY) -m pytest -n 2 --dist loadscope \
+		--durations=15 tests; status=$$?; \
 		if [ -s $(VENV)/skipped.txt ]; then cat $(VENV)/skipped.txt; fi; exit $$status
 
 test-gpu: $(STAMP)
 	$(PY) -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 'make test-gpu: CUDA is not available on this machine')"
-	CNNCOURSE_DEVICE=cuda $(PY) -m pytest -n 2 --dist loadfile --nbval-lax notebooks
+	CNNCOURSE_DEVICE=cuda $(PY) -m pytest -n 2 --dist loadscope tests/test_notebook_runs.py
 
 student: $(STAMP)
 	$(PY) -m cnncourse.instructor.student notebooks student

@@ -1,6 +1,10 @@
-"""Committed notebooks carry fresh, complete, error-free outputs (nbval alone passes empty ones)."""
+"""Committed notebooks carry fresh, complete, error-free outputs (the book shows them; running a
+notebook, tests/test_notebook_runs.py, checks new outputs, not the stored ones), and are laid out so
+that one run checks both the learner's and the instructor's version."""
 
+import ast
 import re
+import symtable
 import sys
 from pathlib import Path
 
@@ -84,3 +88,35 @@ def test_test_markers_are_tags_not_lines_a_learner_reads(path):
     nb = nbformat.read(path, as_version=4)
     marked = [i for i, c in enumerate(nb.cells) if re.search(r"^\s*#\s*NBVAL_", c.source, re.M)]
     assert not marked, f"{path.name}: cells {marked} start with an nbval comment; use a cell tag"
+
+
+def _defined_and_used(source):
+    """``(global names a cell defines, global names it uses)``, inside its functions too."""
+    table = symtable.symtable(source, "<cell>", "exec")
+    defined, used, scopes = set(), set(), [table]
+    while scopes:
+        scope = scopes.pop()
+        scopes += scope.get_children()
+        for symbol in scope.get_symbols():
+            if scope.get_type() == "module" and (symbol.is_assigned() or symbol.is_imported()):
+                defined.add(symbol.get_name())
+            if symbol.is_referenced() and (scope.get_type() == "module" or symbol.is_global()):
+                used.add(symbol.get_name())
+    return defined, used
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_course_cells_use_no_name_a_learner_defines(path):
+    """A learner's names must not shadow what the chapter's own cells use: a cell run again after a
+    learner's solution (or before it) would break. It also lets one run check the learner's and the
+    instructor's version (tests/test_notebook_runs.py)."""
+    nb = nbformat.read(path, as_version=4)
+    meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
+    learners = set()
+    for cell, m in zip(nb.cells, meta):
+        if cell.cell_type == "code" and m.get("solution"):
+            learners |= _defined_and_used(ast.unparse(ast.parse(cell.source)))[0]
+    for index, (cell, m) in enumerate(zip(nb.cells, meta)):
+        if cell.cell_type == "code" and not m.get("grade") and not m.get("solution"):
+            shadowed = _defined_and_used(cell.source)[1] & learners
+            assert not shadowed, f"{path.name}, cell {index} uses {sorted(shadowed)}, which a learner defines"

@@ -22,9 +22,9 @@ def code_hash(nb):
     return digest.hexdigest()
 
 
-def run_notebook(nb, folder, timeout=600):
+def run_notebook(nb, folder, timeout=600, allow_errors=False):
     """Execute the notebook object ``nb`` in place, in a fresh kernel working in ``folder``."""
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
                    extra_arguments=["--IPKernelApp.log_level=ERROR"],  # quiet start-up warnings
                    resources={"metadata": {"path": str(folder)}}).execute()
 
