@@ -47,13 +47,14 @@ def test_corr2d_feedback_is_precise(answer, words):
     assert words in str(info.value)
 
 
-def test_corr2d_hidden_cases_catch_square_only_solutions():
+def test_corr2d_visible_cases_catch_square_only_solutions():
     def square_only(x, k):
         n, m = x.shape[0], k.shape[0]
         return np.array([[np.sum(x[i:i + m, j:j + m] * k) for j in range(n - m + 1)] for i in range(n - m + 1)])
-    assert check_corr2d(square_only)  # passes the visible square example...
-    with pytest.raises(ExerciseFailed):
-        check_corr2d(square_only, hidden=True)  # ...but not the rectangles
+    assert square_only(np.ones((4, 4)), np.ones((2, 2))).shape == (3, 3)  # right on the slide's square example
+    for hidden in (False, True):
+        with pytest.raises(ExerciseFailed, match=r"x of shape \((4, 6|\d, \d)\)"):
+            check_corr2d(square_only, hidden=hidden)  # but not on the rectangles
 
 
 @pytest.mark.parametrize("answer, words", [

@@ -12,11 +12,12 @@ def make_block(relu_after_add=True, strided_shortcut=True, add_relu=True):
     class Block(nn.Module):
         def __init__(self, c_in, c_out, stride):
             super().__init__()
-            self.residual = nn.Sequential(nn.Conv2d(c_in, c_out, 3, stride, 1), nn.BatchNorm2d(c_out), nn.ReLU(),
-                                          nn.Conv2d(c_out, c_out, 3, 1, 1), nn.BatchNorm2d(c_out))
+            self.residual = nn.Sequential(nn.Conv2d(c_in, c_out, 3, stride, 1, bias=False), nn.BatchNorm2d(c_out),
+                                          nn.ReLU(), nn.Conv2d(c_out, c_out, 3, 1, 1, bias=False), nn.BatchNorm2d(c_out))
             needs = stride != 1 or c_in != c_out
             s = stride if strided_shortcut else 1
-            self.shortcut = nn.Sequential(nn.Conv2d(c_in, c_out, 1, s), nn.BatchNorm2d(c_out)) if needs else nn.Identity()
+            self.shortcut = (nn.Sequential(nn.Conv2d(c_in, c_out, 1, s, bias=False), nn.BatchNorm2d(c_out)) if needs
+                             else nn.Identity())
 
         def forward(self, x):
             if not add_relu:
@@ -37,7 +38,8 @@ def test_right_answers_pass(hidden):
     assert "Well done" in check_vgg_block_parameters(
         lambda a, b, n: (9 * a + 1) * b + (n - 1) * (9 * b + 1) * b, hidden=hidden)
     assert "Well done" in check_separable_block(
-        lambda a, b, k: nn.Sequential(nn.Conv2d(a, a, k, padding=k // 2, groups=a), nn.Conv2d(a, b, 1)), hidden=hidden)
+        lambda a, b, k: nn.Sequential(nn.Conv2d(a, a, k, padding=k // 2, groups=a, bias=False),
+                                      nn.Conv2d(a, b, 1, bias=False)), hidden=hidden)
     assert "Well done" in check_separable_cost_ratio(lambda a, b, k: 1 / b + 1 / k ** 2, hidden=hidden)
 
 
@@ -81,12 +83,14 @@ def test_vgg_block_mistakes_get_hints(wrong, hint):
 
 def test_separable_block_without_groups_is_told():
     with pytest.raises(ExerciseFailed, match="no depthwise"):
-        check_separable_block(lambda a, b, k: nn.Sequential(nn.Conv2d(a, a, k, padding=k // 2), nn.Conv2d(a, b, 1)))
+        check_separable_block(lambda a, b, k: nn.Sequential(nn.Conv2d(a, a, k, padding=k // 2, bias=False),
+                                                            nn.Conv2d(a, b, 1, bias=False)))
 
 
 def test_separable_block_without_padding_is_told():
     with pytest.raises(ExerciseFailed, match="pad the depthwise"):
-        check_separable_block(lambda a, b, k: nn.Sequential(nn.Conv2d(a, a, k, groups=a), nn.Conv2d(a, b, 1)))
+        check_separable_block(lambda a, b, k: nn.Sequential(nn.Conv2d(a, a, k, groups=a, bias=False),
+                                                            nn.Conv2d(a, b, 1, bias=False)))
 
 
 def test_inverted_cost_ratio_is_told():

@@ -156,6 +156,6 @@ def test_the_grader_judges_plain_records(name):
     assert judged(right) is None
     assert judged(wrong)  # a message saying what is wrong
     again, other = exercise.cases(hidden=True, secret="instructor"), exercise.cases(hidden=True, secret="other")
-    key = next(k for k, v in cases[0].items() if isinstance(v, np.ndarray))
-    assert np.array_equal(cases[0][key], again[0][key])
-    assert not np.array_equal(cases[0][key], other[0][key])  # another secret, other hidden cases
+    key = next(k for k, v in cases[-1].items() if isinstance(v, np.ndarray))  # random cases follow the edges
+    assert np.array_equal(cases[-1][key], again[-1][key])
+    assert not np.array_equal(cases[-1][key], other[-1][key])  # another secret, other hidden cases

@@ -18,6 +18,9 @@ def prepare_for_transfer(model, num_classes):
     for p in model.parameters():
         p.requires_grad_(False)
     model.classifier.fc = nn.Linear(model.classifier.fc.in_features, num_classes)
+    for module in model.modules():
+        if isinstance(module, nn.BatchNorm2d):
+            module.eval()
     return model
 
 

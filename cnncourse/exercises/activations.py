@@ -98,6 +98,8 @@ def _softmax_compare(case, out):
             (exps, "Each row must add up to 1: divide by its sum, exps.sum(axis=1, keepdims=True)."),
             (np.exp(x - x.max()) / np.exp(x - x.max()).sum(), "Each row must add up to 1 on its "
              "own: sum over axis=1 (keepdims=True), not over the whole array."),
+            (exps / exps.sum(), "Each row must add up to 1 on its own: sum over axis=1 (keepdims=True), "
+             "not over the whole array."),
             (softmax(x, axis=0), "You normalised the columns: the softmax runs along each row "
              "(axis=1)."),
         ],

@@ -1,26 +1,19 @@
 """Chapter 7's exercises: a residual block with a projection shortcut, the parameters of a VGG block,
 a depthwise-separable block and its cost ratio.
 
-A module answer is judged by what it does on the grader's inputs: its outputs and the shapes of
-its convolutions come back as plain arrays (:func:`_conv_table`), never the module itself.
+A module answer is judged by what it does (:mod:`cnncourse.exercises.modules`): its outputs in eval
+and train mode must equal the forward pass the exercise describes, rebuilt by the grader from the
+block's own weights; never the module itself comes back, only plain arrays.
 """
 
 import numpy as np
 import torch
 from torch import nn
 
+from . import modules
 from .convolution import distinct_pair
-from .exercise import Exercise, LearnerError, safe_str, to_plain
+from .exercise import Exercise
 from .feedback import ExerciseFailed, as_number_array, compare_numbers, type_name
-
-_isclose = np.isclose
-_maximum = np.maximum
-# One row per nn.Conv2d of a module: in, out channels, kernel height, width, stride, groups, weights.
-CONV_COLUMNS = ("in_channels", "out_channels", "kernel_h", "kernel_w", "stride", "groups", "weights")
-
-
-def _allclose(a, b, atol=1e-5):
-    return a.shape == b.shape and bool(_isclose(a, b, atol=atol, rtol=1e-5).all())
 
 
 def _build(learner, *args, name):
@@ -29,50 +22,35 @@ def _build(learner, *args, name):
     return (module, "Module") if isinstance(module, nn.Module) else (None, type(module).__name__)
 
 
-def _conv_table(module):
-    """The nn.Conv2d layers inside ``module`` as an int array (rows, CONV_COLUMNS)."""
-    rows = [(c.in_channels, c.out_channels, *c.kernel_size, c.stride[0], c.groups, c.weight.numel())
-            for c in module.modules() if isinstance(c, nn.Conv2d)]
-    return np.array(rows, dtype=np.int64).reshape(-1, len(CONV_COLUMNS))
-
-
-def _forward(module, x, name, outputs, key):
-    """Store ``module(x)`` (no gradients) as plain data in ``outputs[key]``, or what it raised in
-    ``outputs["error"]``, judged after the block's structure."""
-    try:
-        with torch.no_grad():
-            outputs[key] = to_plain(module(torch.as_tensor(x)))
-    except Exception as error:  # noqa: BLE001 - whatever the learner's forward raised
-        outputs.setdefault("error", str(LearnerError(name, type(error).__name__, safe_str(error)).failure()))
-
-
-def _forward_error(out):
-    if "error" in out:
-        raise ExerciseFailed(out["error"])
-
-
 def _not_a_module(name, kind):
     raise ExerciseFailed(f"{name} gave {kind}, expected an nn.Module (did you subclass nn.Module and call "
                          "super().__init__()?).")
 
 
-def _tensor_output(got, name):
-    return as_number_array(got, name)
+def _gradients_reach_every_conv(out, name):
+    grads = out["grads"]
+    if type(grads) is not np.ndarray or not grads.all():
+        raise ExerciseFailed(f"{name}: no gradient reached some of the block's convolutions: does forward use "
+                             "every layer, without .detach() or torch.no_grad()?")
 
 
 # ----- ResidualBlock(in_channels, out_channels, stride)
 
-def _residual_case(rng, c_in, c_out, stride, size):
+def _residual_case(rng, c_in, c_out, stride, height, width=None, batch=2):
     return {"c_in": c_in, "c_out": c_out, "stride": stride,
-            "x": rng.normal(size=(2, c_in, size, size)).astype(np.float32)}
+            "x": rng.normal(size=(batch, c_in, height, width or height)).astype(np.float32)}
+
+
+# Edges (c_in, c_out, stride, H, W, batch): batch 1, odd non-square maps with stride 2, stride 2 with
+# as many channels out as in (a projection all the same), fewer channels out than in.
+RESIDUAL_EDGES = [(3, 3, 2, 5, 7, 1), (4, 2, 1, 6, 3, 2), (2, 2, 1, 4, 5, 3)]
 
 
 def _residual_hidden(rng):
     c_in, c_out = distinct_pair(rng, 2, 12)
-    same = int(rng.integers(2, 9))
-    return [_residual_case(rng, c_in, c_out, 2, int(rng.integers(5, 11))),
-            _residual_case(rng, same, same, 1, int(rng.integers(4, 8))),
-            _residual_case(rng, c_out, c_in, 1, int(rng.integers(4, 8)))]
+    edges = [_residual_case(rng, *edge) for edge in RESIDUAL_EDGES]
+    return edges + [_residual_case(rng, c_in, c_out, 2, *distinct_pair(rng, 5, 10)),
+                    _residual_case(rng, c_out, c_in, 1, int(rng.integers(4, 8)))]
 
 
 def _residual_name(case):
@@ -85,51 +63,79 @@ def _residual_run(learner, case):
     block, kind = _build(learner, case["c_in"], case["c_out"], case["stride"], name=name)
     if block is None:
         return {"kind": kind}
-    block.eval()
     parts = {part: getattr(block, part, None) for part in ("residual", "shortcut")}
     outputs = {"kind": kind, "parts": all(isinstance(p, nn.Module) for p in parts.values())}
     if outputs["parts"]:
-        outputs["shortcut_convs"] = _conv_table(parts["shortcut"])
-        _forward(block, case["x"], f"{name}(x)", outputs, "y")
-        _forward(parts["residual"], case["x"], f"{name}.residual(x)", outputs, "f_x")
-        _forward(parts["shortcut"], case["x"], f"{name}.shortcut(x)", outputs, "s_x")
+        modules.scramble_statistics(block, case["c_in"] * 31 + case["c_out"])
+        outputs.update(modules.layers_of(parts["residual"], "f."))
+        outputs.update(modules.layers_of(parts["shortcut"], "s."))
+        modules.outputs_of(block, case["x"], f"{name}(x)", outputs)
     return outputs
 
 
+def _residual_layers(out, case, name):
+    """Check the block holds the layers the exercise asks for; True when the shortcut is a projection."""
+    c_in, c_out, stride = case["c_in"], case["c_out"], case["stride"]
+    if out["f.convs"] != 2 or out["f.norms"] != 2:
+        raise ExerciseFailed(f"{name}: self.residual should hold two 3x3 convolutions, each followed by batch "
+                             f"norm; it has {out['f.convs']} nn.Conv2d and {out['f.norms']} nn.BatchNorm2d.")
+    modules.weight(out, "f.conv0.weight", (c_out, c_in, 3, 3), name, "the first 3x3 convolution")
+    modules.weight(out, "f.conv1.weight", (c_out, c_out, 3, 3), name, "the second 3x3 convolution")
+    projection = out["s.convs"] > 0
+    if (stride != 1 or c_in != c_out) and (out["s.convs"] != 1 or out["s.norms"] > 1):
+        raise ExerciseFailed(f"{name}: x and F(x) differ in shape, so the shortcut must be a 1x1 "
+                             f"convolution with stride {stride} (W_s x), followed by batch norm.")
+    if stride == 1 and c_in == c_out and (projection or out["s.norms"]):
+        raise ExerciseFailed(f"{name}: shapes agree, so the shortcut should be the identity (nn.Identity()).")
+    if projection:
+        modules.weight(out, "s.conv0.weight", (c_out, c_in, 1, 1), name, "the shortcut's convolution")
+        if out["s.conv0.stride"] != stride:
+            raise ExerciseFailed(f"{name}: the shortcut must be a 1x1 convolution with stride {stride}, like the "
+                                 "first 3x3 convolution, so that W_s x has the shape of F(x).")
+    modules.no_biases(out, "f.", 2, name)
+    modules.no_biases(out, "s.", out["s.convs"], name)
+    return projection
+
+
 def _residual_compare(case, out):
-    name, stride, c_in, c_out = _residual_name(case), case["stride"], case["c_in"], case["c_out"]
+    name, stride = _residual_name(case), case["stride"]
     if out["kind"] != "Module":
         _not_a_module(name, out["kind"])
     if out["parts"] is not True:
         raise ExerciseFailed(f"{name} has no nn.Module attribute `residual` or `shortcut`: store F as "
                              "self.residual and W_s as self.shortcut (nn.Identity() when shapes agree).")
-    convs = as_number_array(out["shortcut_convs"], f"{name}.shortcut")
-    projection = convs.ndim == 2 and any(row[2] == row[3] == 1 and row[4] == stride for row in convs)
-    if (stride != 1 or c_in != c_out) and not projection:
-        raise ExerciseFailed(f"{name}: x and F(x) differ in shape, so the shortcut must be a 1x1 "
-                             f"convolution with stride {stride} (W_s x), optionally followed by batch norm.")
-    _forward_error(out)
-    size = case["x"].shape[2]
-    expected_shape = (2, c_out, -(-size // stride), -(-size // stride))
-    got = _tensor_output(out["y"], f"{name}(x)")
-    if got.shape != expected_shape:
-        raise ExerciseFailed(f"{name}: output shape {got.shape}, expected {expected_shape}. "
-                             "The first 3x3 conv takes the stride and both keep the size with padding=1.")
-    f_x = _tensor_output(out["f_x"], f"{name}.residual(x)")
-    s_x = _tensor_output(out["s_x"], f"{name}.shortcut(x)")
-    if f_x.shape != expected_shape or s_x.shape != expected_shape:
-        raise ExerciseFailed(f"{name}: self.residual(x) has shape {f_x.shape} and self.shortcut(x) "
-                             f"{s_x.shape}; both should be {expected_shape}.")
-    if stride == 1 and c_in == c_out and not _allclose(s_x, case["x"].astype(np.float64)):
-        raise ExerciseFailed(f"{name}: shapes agree, so the shortcut should be the identity (nn.Identity()).")
-    right = _maximum(f_x + s_x, 0)
-    if _allclose(got, _maximum(f_x, 0) + s_x) and not _allclose(got, right):
-        raise ExerciseFailed(f"{name}: the ReLU comes after the addition: ReLU(F(x) + W_s x).")
-    if _allclose(got, f_x + s_x) and not _allclose(got, right):
-        raise ExerciseFailed(f"{name}: the final ReLU is missing: return ReLU(F(x) + W_s x).")
-    if not _allclose(got, right):
-        raise ExerciseFailed(f"{name}: the output differs from ReLU(self.residual(x) + self.shortcut(x)). "
-                             "Does forward add the shortcut of the block's input x?")
+    projection = _residual_layers(out, case, name)
+    modules.forward_error(out)
+    x = torch.from_numpy(case["x"].astype(np.float64))
+
+    def residual(training):
+        first = modules.norm(out, "f.norm0", modules.conv(out, "f.conv0", x, stride, 1), training)
+        return modules.norm(out, "f.norm1", modules.conv(out, "f.conv1", torch.relu(first), 1, 1), training)
+
+    def shortcut(training):
+        if not projection:
+            return x
+        y = modules.conv(out, "s.conv0", x, stride)
+        return modules.norm(out, "s.norm0", y, training) if out["s.norms"] else y
+
+    for mode, training in (("eval", False), ("train", True)):
+        got = as_number_array(out[mode], f"{name}(x)")
+        f_x, s_x = residual(training).numpy(), shortcut(training).numpy()
+        right = np.maximum(f_x + s_x, 0)
+        if got.shape != right.shape:
+            raise ExerciseFailed(f"{name}: output shape {got.shape}, expected {right.shape}. The first 3x3 "
+                                 "conv takes the stride and both keep the size with padding=1.")
+        if modules.allclose(got, np.maximum(f_x, 0) + s_x) and not modules.allclose(got, right):
+            raise ExerciseFailed(f"{name}: the ReLU comes after the addition: ReLU(F(x) + W_s x).")
+        if modules.allclose(got, f_x + s_x) and not modules.allclose(got, right):
+            raise ExerciseFailed(f"{name}: the final ReLU is missing: return ReLU(F(x) + W_s x).")
+        if not modules.allclose(got, right):
+            raise ExerciseFailed(
+                f"{name}: in {mode} mode the output differs from ReLU(F(x) + W_s x) computed with your block's "
+                f"own weights, where F = 3x3 conv (stride {stride}, padding 1), batch norm, ReLU, 3x3 conv "
+                "(padding 1), batch norm. Does forward add the shortcut of the block's input x, and use "
+                "every layer in that order?")
+    _gradients_reach_every_conv(out, name)
 
 
 RESIDUAL_BLOCK = Exercise(
@@ -142,8 +148,9 @@ RESIDUAL_BLOCK = Exercise(
 
 def check_residual_block(student_block, hidden=False):
     """Check ``ResidualBlock(in_channels, out_channels, stride)``: attributes ``residual`` (F) and
-    ``shortcut`` (W_s, a strided 1x1 conv when shapes differ, the identity otherwise); forward returns
-    ReLU(F(x) + shortcut(x)), shaped (N, out_channels, H / stride, W / stride)."""
+    ``shortcut`` (W_s, a strided 1x1 conv and batch norm when shapes differ, the identity otherwise);
+    forward returns ReLU(F(x) + shortcut(x)), (N, out_channels, ceil(H / stride), ceil(W / stride)),
+    checked against the block's own weights in eval and train mode."""
     return RESIDUAL_BLOCK.check(student_block, hidden=hidden)
 
 
@@ -193,12 +200,19 @@ def check_vgg_block_parameters(student_count, hidden=False):
 
 # ----- separable_block(c_in, c_out, k)
 
-def _separable_case(rng, c_in, c_out, k):
-    return {"c_in": c_in, "c_out": c_out, "k": k, "x": rng.normal(size=(2, c_in, 9, 9)).astype(np.float32)}
+def _separable_case(rng, c_in, c_out, k, height=9, width=9, batch=2):
+    return {"c_in": c_in, "c_out": c_out, "k": k,
+            "x": rng.normal(size=(batch, c_in, height, width)).astype(np.float32)}
+
+
+# Edges (c_in, c_out, k, H, W, batch): a 1x1 depthwise kernel, one input channel, fewer channels out
+# than in, batch 1 on a non-square map.
+SEPARABLE_EDGES = [(3, 5, 1, 4, 6, 2), (1, 4, 3, 5, 5, 2), (6, 2, 5, 7, 6, 1)]
 
 
 def _separable_hidden(rng):
-    return [_separable_case(rng, *distinct_pair(rng, 2, 16), k) for k in (3, 5)]
+    edges = [_separable_case(rng, *edge) for edge in SEPARABLE_EDGES]
+    return edges + [_separable_case(rng, *distinct_pair(rng, 2, 16), k, *distinct_pair(rng, 5, 11)) for k in (3, 5)]
 
 
 def _separable_name(case):
@@ -207,11 +221,12 @@ def _separable_name(case):
 
 def _separable_run(learner, case):
     name = _separable_name(case)
+    torch.manual_seed(3)
     block, kind = _build(learner, case["c_in"], case["c_out"], case["k"], name=name)
     if block is None:
         return {"kind": kind}
-    outputs = {"kind": kind, "convs": _conv_table(block)}
-    _forward(block.eval(), case["x"], f"{name}(x)", outputs, "y")
+    outputs = {"kind": kind, **modules.layers_of(block, "")}
+    modules.outputs_of(block, case["x"], f"{name}(x)", outputs)
     return outputs
 
 
@@ -219,26 +234,31 @@ def _separable_compare(case, out):
     c_in, c_out, k, name = case["c_in"], case["c_out"], case["k"], _separable_name(case)
     if out["kind"] != "Module":
         _not_a_module(name, out["kind"])
-    convs = as_number_array(out["convs"], name).astype(np.int64)
-    if convs.ndim != 2 or convs.shape[1] != len(CONV_COLUMNS):
-        raise ExerciseFailed(f"{name}: its convolutions could not be read.")
-    depthwise = [row for row in convs if row[5] == c_in and row[2] == row[3] == k]
-    pointwise = [row for row in convs if row[2] == row[3] == 1 and row[1] == c_out]
-    if not depthwise:
-        raise ExerciseFailed(f"{name}: no depthwise convolution found: a {k}x{k} nn.Conv2d({c_in}, {c_in}, "
-                             f"{k}, groups={c_in}) gives each channel its own filter.")
-    if not pointwise:
-        raise ExerciseFailed(f"{name}: no pointwise convolution found: a 1x1 nn.Conv2d(..., {c_out}, 1) "
-                             "mixes the channels.")
-    weights = int(convs[:, 6].sum())
-    if weights != k * k * c_in + c_in * c_out:
-        raise ExerciseFailed(f"{name} has {weights} convolution weights, expected k*k*c_in + c_in*c_out = "
-                             f"{k * k * c_in + c_in * c_out}.")
-    _forward_error(out)
-    got = _tensor_output(out["y"], f"{name}(x)")
-    if got.shape != (2, c_out, 9, 9):
-        raise ExerciseFailed(f"{name}: output shape {got.shape}, expected (2, {c_out}, 9, 9): "
-                             f"pad the depthwise conv by k // 2 = {k // 2}.")
+    if out["convs"] != 2:
+        raise ExerciseFailed(f"{name} holds {out['convs']} nn.Conv2d; expected two: a depthwise {k}x{k} "
+                             f"nn.Conv2d({c_in}, {c_in}, {k}, groups={c_in}), then a pointwise 1x1 "
+                             f"nn.Conv2d({c_in}, {c_out}, 1).")
+    shapes = [as_number_array(out[f"conv{i}.weight"], name).shape for i in range(2)]
+    if (c_in, 1, k, k) not in shapes:
+        raise ExerciseFailed(f"{name}: no depthwise convolution found: its weights would have shape ({c_in}, 1, "
+                             f"{k}, {k}); yours have {shapes[0]} and {shapes[1]}. A {k}x{k} nn.Conv2d({c_in}, "
+                             f"{c_in}, {k}, groups={c_in}) gives each channel its own filter.")
+    depthwise = f"conv{shapes.index((c_in, 1, k, k))}"
+    pointwise = "conv1" if depthwise == "conv0" else "conv0"
+    modules.weight(out, f"{pointwise}.weight", (c_out, c_in, 1, 1), name, "the pointwise convolution")
+    modules.no_biases(out, "", 2, name)
+    if out["norms"]:
+        raise ExerciseFailed(f"{name}: leave out batch norm, as the exercise says (add it once the checks pass).")
+    modules.forward_error(out)
+    got = as_number_array(out["eval"], f"{name}(x)")
+    size = case["x"].shape[2:]
+    if got.ndim == 4 and got.shape[2:] != size:
+        raise ExerciseFailed(f"{name}: output shape {got.shape}, expected ({case['x'].shape[0]}, {c_out}, "
+                             f"{size[0]}, {size[1]}): pad the depthwise conv by k // 2 = {k // 2}.")
+    x = torch.from_numpy(case["x"].astype(np.float64))
+    modules.compare_modes(out, lambda training: modules.conv(out, pointwise, modules.conv(
+        out, depthwise, x, 1, k // 2, c_in)), name, "pointwise(depthwise(x)) (no activation between)")
+    _gradients_reach_every_conv(out, name)
 
 
 SEPARABLE_BLOCK = Exercise(
@@ -251,7 +271,8 @@ SEPARABLE_BLOCK = Exercise(
 
 def check_separable_block(student_builder, hidden=False):
     """Check ``separable_block(c_in, c_out, k)``: a depthwise k x k conv (groups = c_in, padding k // 2)
-    then a pointwise 1x1 conv: (N, c_in, H, W) -> (N, c_out, H, W)."""
+    then a pointwise 1x1 conv, no biases: (N, c_in, H, W) -> (N, c_out, H, W), checked against the
+    block's own weights."""
     return SEPARABLE_BLOCK.check(student_builder, hidden=hidden)
 
 

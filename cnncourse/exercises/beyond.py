@@ -33,8 +33,14 @@ def _iou_public():
             _iou_case((0, 0, 10, 10), (2, 3, 5, 7))]    # one inside the other
 
 
+# Edges: apart in y only and in x only, touching along an edge (empty overlap), negative coordinates,
+# one box inside the other sharing an edge.
+IOU_EDGES = [((0, 0, 6, 4), (2, 7, 8, 9)), ((0, 1, 3, 5), (5, 0, 9, 4)), ((0, 0, 4, 3), (4, 0, 7, 3)),
+             ((-6, -4, -1, 2), (-3, -5, 2, 0)), ((1, 2, 9, 5), (1, 3, 4, 5))]
+
+
 def _iou_hidden(rng):
-    cases = []
+    cases = [_iou_case(a, b) for a, b in IOU_EDGES]
     for apart in (False, False, False, True, False):
         a = rng.integers(0, 20, size=2)
         a = np.concatenate([a, a + rng.integers(2, 12, size=2)])
@@ -104,8 +110,17 @@ def _nms_public():
                       [0.9, 0.8, 0.7, 0.6], 0.6)]
 
 
+def _nms_edges():
+    """An IoU exactly at the threshold (kept: only IoU above it suppresses), tied scores (the first
+    of equal scores comes first), a threshold of 0 (any overlap suppresses), one box."""
+    return [_nms_case([(0, 0, 4, 4), (2, 0, 6, 4), (0, 20, 4, 24)], [0.9, 0.8, 0.7], 1 / 3),
+            _nms_case([(0, 0, 10, 10), (1, 0, 11, 10), (30, 0, 40, 10), (31, 1, 41, 11)], [0.5, 0.5, 0.7, 0.7], 0.5),
+            _nms_case([(0, 0, 5, 5), (4, 4, 9, 9), (5, 5, 10, 10)], [0.3, 0.9, 0.6], 0.0),
+            _nms_case([(3, 3, 7, 8)], [0.2], 0.5)]
+
+
 def _nms_hidden(rng):
-    cases = []
+    cases = _nms_edges()
     for _ in range(3):
         centres = rng.integers(0, 60, size=(int(rng.integers(2, 5)), 2))
         boxes = []

@@ -23,8 +23,12 @@ def small_ints(rng, shape, low=-5, high=5):
 
 # ----- corr2d(x, k)
 
+# Edges: a 1x1 kernel, a kernel as large as the image (one output), a tall image with a wide kernel.
+CORR2D_EDGES = [((3, 5), (1, 1)), ((3, 4), (3, 4)), ((6, 3), (1, 3))]
+
+
 def _corr2d_hidden(rng):
-    cases = []
+    cases = [{"x": small_ints(rng, x_shape), "k": small_ints(rng, k_shape)} for x_shape, k_shape in CORR2D_EDGES]
     for _ in range(3):
         h, w = distinct_pair(rng, 3, 8)
         kh, kw = distinct_pair(rng, 1, min(h, w))
@@ -39,23 +43,27 @@ def _corr2d_name(case):
 def _corr2d_compare(case, out):
     x, k = case["x"], case["k"]
     (n_h, n_w), (k_h, k_w) = x.shape, k.shape
+    swapped = "Height and width are swapped."
     compare_arrays(
         out["y"], corr2d(x, k), _corr2d_name(case),
         wrong_answers=[(corr2d(x, k[::-1, ::-1]), "That is a convolution: the kernel was "
-                        "flipped. Slide k over x as it is (cross-correlation).")],
+                        "flipped. Slide k over x as it is (cross-correlation)."),
+                       (corr2d(x.T, k.T), swapped)],
         shape_hints={
             (n_h - k_h, n_w - k_w): "One row and one column are missing: did you use "
             "range(n - k) instead of range(n - k + 1)?",
             (n_h, n_w): "That is the input's shape: without padding the output shrinks "
             "to (n_h - k_h + 1, n_w - k_w + 1).",
-            (n_w - k_w + 1, n_h - k_h + 1): "Height and width are swapped.",
+            (n_w - k_w + 1, n_h - k_h + 1): swapped,
         },
     )
 
 
 CORR2D = Exercise(
     "corr2d", ("corr2d",),
-    public=lambda: [{"x": SEED_IMAGE.copy(), "k": SEED_KERNEL.copy()}],
+    public=lambda: [{"x": SEED_IMAGE.copy(), "k": SEED_KERNEL.copy()},
+                    {"x": small_ints(np.random.default_rng(1), (4, 6)),
+                     "k": small_ints(np.random.default_rng(2), (2, 3))}],
     hidden=_corr2d_hidden,
     run=lambda learner, case: {"y": learner(0, case["x"], case["k"], name=_corr2d_name(case))},
     compare=_corr2d_compare,
@@ -71,12 +79,17 @@ def check_corr2d(student_corr2d, hidden=False):
 # ----- conv(x, weight, bias)
 
 def _conv_case(rng, c, h, w, o, kh, kw):
+    """Distinct biases, so that each filter's own bias is needed."""
     return {"x": small_ints(rng, (c, h, w), -3, 3), "weight": small_ints(rng, (o, c, kh, kw), -2, 2),
-            "bias": small_ints(rng, (o,), 1, 4)}
+            "bias": rng.permutation(np.arange(1, o + 1)).astype(float) * 2 - o}
+
+
+# Edges: (C, H, W, O, kH, kW): one channel and one filter, more filters than channels, a 1x1 kernel.
+CONV_EDGES = [(1, 4, 5, 1, 2, 3), (2, 5, 4, 4, 3, 2), (3, 3, 6, 2, 1, 1)]
 
 
 def _conv_hidden(rng):
-    cases = []
+    cases = [_conv_case(rng, *edge) for edge in CONV_EDGES]
     for _ in range(3):
         h, w = distinct_pair(rng, 4, 7)
         kh, kw = distinct_pair(rng, 1, min(h, w))
@@ -129,9 +142,14 @@ def check_multichannel_conv(student_conv, hidden=False):
 
 # ----- count(in_channels, out_channels, kernel_size)
 
+# Edges: a 1x1 kernel, one output channel, kernel sizes other than 3.
+PARAMS_EDGES = [(5, 7, 1), (4, 1, 5), (1, 3, 2), (7, 2, 7)]
+
+
 def _params_hidden(rng):
-    return [{"c_in": int(rng.integers(1, 513)), "c_out": int(rng.integers(2, 513)),
-             "k": int(rng.integers(2, 12))} for _ in range(4)]
+    return [{"c_in": a, "c_out": b, "k": k} for a, b, k in PARAMS_EDGES] + [
+        {"c_in": int(rng.integers(1, 513)), "c_out": int(rng.integers(2, 513)), "k": int(rng.integers(2, 12))}
+        for _ in range(4)]
 
 
 def _params_name(case):

@@ -17,14 +17,20 @@ def _pool(pool, x, k, s):
     return pool(x[None], k, s)[0]
 
 
-def _grid(rng, shape):
-    """Digits 0 to 9, so that windows often hold tied maxima."""
-    return rng.integers(0, 10, size=shape).astype(float)
+def _grid(rng, shape, low=-4):
+    """Whole numbers from ``low`` to 9, so that windows often hold tied maxima."""
+    return rng.integers(low, 10, size=shape).astype(float)
+
+
+# Edges (H, W, k, s, lowest value): every value negative, a stride larger than the window (gaps),
+# a 1x1 window, windows that leave rows and columns over, one window only.
+WINDOW_EDGES = [(3, 5, 2, 1, -9), (5, 7, 2, 3, -4), (3, 4, 1, 1, -4), (6, 5, 3, 2, -4), (2, 3, 2, 2, -4)]
 
 
 def _hidden_windows(rng, count):
-    """``count`` cases ``{"x", "k", "s"}``: rectangles that are not square, windows that fit."""
-    cases = []
+    """The edges, then ``count`` cases ``{"x", "k", "s"}``: rectangles that are not square, windows that fit."""
+    cases = [{"x": _grid(rng, (h, w), low) - (10 if low < -4 else 0), "k": k, "s": s}
+             for h, w, k, s, low in WINDOW_EDGES]
     for _ in range(count):
         h, w = distinct_pair(rng, 4, 9)
         k = int(rng.integers(2, 4))
@@ -46,6 +52,7 @@ def _max_pool_compare(case, out):
              "value of each window."),
             (-_pool(max_pool2d, -x, k, s), "You took the minimum: keep the largest value of "
              "each window."),
+            (_pool(max_pool2d, x, k, s).T, "Height and width are swapped."),
         ],
         shape_hints={
             (h - k + 1, w - k + 1): f"The window moved one cell at a time: move it by the "

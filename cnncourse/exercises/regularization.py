@@ -22,8 +22,20 @@ def _dropout_name(case):
             f"{case['seed']}), training={case['training']})")
 
 
+def _dropout_tie(seed, shape, training=True):
+    """A case whose p equals one of the drawn numbers exactly, so that u > p and u >= p differ."""
+    u = np.random.default_rng(seed).random(shape)
+    return _dropout_case(seed, shape, float(np.sort(u.ravel())[u.size // 2]), training)
+
+
+def _dropout_edges():
+    """p = 0 (nothing dropped), a tie u == p, batch 1 of several channels, evaluation with p > 0."""
+    return [_dropout_case(3, (1, 3, 4), 0.0, True), _dropout_tie(4, (2, 3, 5)), _dropout_tie(5, (6,)),
+            _dropout_case(6, (3, 2), 0.7, False), _dropout_case(7, (5, 4), 0.3, True)]
+
+
 def _dropout_hidden(rng):
-    cases = []
+    cases = _dropout_edges()
     for training in (True, True, True, False):
         shape = tuple(int(n) for n in rng.integers(2, 7, size=int(rng.integers(1, 4))))
         cases.append(_dropout_case(int(rng.integers(0, 10_000)), shape, round(float(rng.uniform(0.1, 0.8)), 2),
@@ -89,25 +101,33 @@ def check_dropout(student_dropout, hidden=False):
 BN_MOMENTUM, BN_EPS = 0.1, 1e-3
 
 
-def _bn_case(rng, shape):
+def _bn_case(rng, shape, momentum=BN_MOMENTUM, eps=BN_EPS, scale=3.0):
     c = shape[1]
-    return {"x": rng.normal(2.0, 3.0, size=shape).round(2), "running_mean": rng.normal(size=c).round(2),
+    return {"x": rng.normal(2.0, scale, size=shape).round(2), "running_mean": rng.normal(size=c).round(2),
             "running_var": rng.uniform(0.5, 2.0, size=c).round(2), "gamma": rng.uniform(0.5, 2.0, size=c).round(2),
-            "beta": rng.normal(size=c).round(2)}
+            "beta": rng.normal(size=c).round(2), "momentum": float(momentum), "eps": float(eps)}
+
+
+# Edges (shape, momentum, eps, scale of x): batch 1, an eps as large as the variance, momentum 0 and 1,
+# one channel of a 1 x 3 map.
+BN_EDGES = [((1, 3, 2, 3), 0.3, 1e-5, 3.0), ((4, 2, 3, 2), 0.0, 0.5, 0.5), ((3, 1, 1, 3), 1.0, 1e-3, 3.0)]
 
 
 def _bn_hidden(rng):
-    return [_bn_case(rng, (int(rng.integers(2, 6)), int(rng.integers(1, 5)), *distinct_pair(rng, 2, 5)))
-            for _ in range(3)]
+    edges = [_bn_case(rng, *edge) for edge in BN_EDGES]
+    return edges + [_bn_case(rng, (int(rng.integers(2, 6)), int(rng.integers(1, 5)), *distinct_pair(rng, 2, 5)),
+                             float(rng.choice([0.05, 0.2, 0.5])), float(rng.choice([1e-5, 1e-2, 0.1])))
+                    for _ in range(3)]
 
 
 def _bn_name(case):
-    return f"batch_norm_train(x of shape {case['x'].shape}, ...)"
+    return (f"batch_norm_train(x of shape {case['x'].shape}, ..., momentum={case['momentum']:g}, "
+            f"eps={case['eps']:g})")
 
 
 def _bn_run(learner, case):
     got = learner.raw(0, case["x"], case["running_mean"], case["running_var"], case["gamma"], case["beta"],
-                      BN_MOMENTUM, BN_EPS, name=_bn_name(case))
+                      case["momentum"], case["eps"], name=_bn_name(case))
     if type(got) in (tuple, list) and len(got) == 3:
         return {"out": to_plain(got[0]), "mean": to_plain(got[1]), "var": to_plain(got[2])}
     return {"returned": to_plain(got)}
@@ -115,7 +135,7 @@ def _bn_run(learner, case):
 
 def _bn_compare(case, out):
     x, mean, var, gamma, beta = (case[k] for k in ("x", "running_mean", "running_var", "gamma", "beta"))
-    name, m, eps = _bn_name(case), BN_MOMENTUM, BN_EPS
+    name, m, eps = _bn_name(case), case["momentum"], case["eps"]
     if "returned" in out:
         raise ExerciseFailed(f"{name} should return three things, (out, new_running_mean, new_running_var); "
                              f"it returned {type_name(out['returned'])}.")
@@ -169,7 +189,8 @@ def _bn_compare(case, out):
 
 BATCH_NORM_TRAIN = Exercise(
     "batch_norm_train", ("batch_norm_train",),
-    public=lambda: [_bn_case(np.random.default_rng(3), shape) for shape in ((4, 3, 2, 2), (2, 2, 3, 3))],
+    public=lambda: [_bn_case(np.random.default_rng(3), shape) for shape in ((4, 3, 2, 2), (2, 2, 3, 3))]
+    + [_bn_case(np.random.default_rng(4), (2, 3, 2, 4), momentum=0.5, eps=0.01)],
     hidden=_bn_hidden,
     run=_bn_run,
     compare=_bn_compare,
@@ -188,8 +209,12 @@ def _crop_case(rng, shape, padding, top, left):
     return {"image": rng.uniform(0.1, 1.0, size=shape).round(2), "padding": padding, "top": top, "left": left}
 
 
+# Edges (C, H, W, padding, top, left): no padding, every corner of the offsets' range 0..2p.
+CROP_EDGES = [(2, 3, 5, 0, 0, 0), (1, 4, 3, 2, 0, 4), (3, 5, 4, 1, 2, 0), (2, 4, 6, 3, 6, 6)]
+
+
 def _crop_hidden(rng):
-    cases = []
+    cases = [_crop_case(rng, (c, h, w), p, top, left) for c, h, w, p, top, left in CROP_EDGES]
     for _ in range(3):
         shape = (int(rng.integers(1, 4)), *distinct_pair(rng, 4, 8))
         padding = int(rng.integers(1, 4))

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .exercise import Exercise
+from .exercise import Exercise, to_plain
 from .feedback import ExerciseFailed, as_number_array, compare_numbers
 
 _isclose = np.isclose
@@ -96,13 +96,17 @@ def check_count_trainable(student_count, hidden=False):
 
 # ----- prepare_for_transfer(model, num_classes)
 
-def _prepare_case(rng, widths, num_classes, seed):
+def _prepare_case(rng, widths, num_classes, seed, batch=2):
     return {"widths": np.array(widths, dtype=np.int64), "num_classes": num_classes, "seed": seed,
-            "x": rng.normal(size=(2, widths[0], 6, 6)).astype(np.float32)}
+            "x": rng.normal(size=(batch, widths[0], 6, 5)).astype(np.float32)}
+
+
+# Edges (widths, classes, seed, batch): one block, a single class, batch 1, as many classes as before.
+PREPARE_EDGES = [((3, 5), 1, 11, 1), ((2, 4, 6, 3), 4, 12, 3)]
 
 
 def _prepare_hidden(rng):
-    cases = []
+    cases = [_prepare_case(rng, *edge) for edge in PREPARE_EDGES]
     for blocks in (1, 2, 3):
         widths = [3] + [int(w) for w in rng.integers(2, 12, size=blocks)]
         cases.append(_prepare_case(rng, widths, int(rng.integers(2, 15)), int(rng.integers(0, 1000))))
@@ -113,33 +117,70 @@ def _prepare_name(case):
     return f"prepare_for_transfer(model, {case['num_classes']})"
 
 
+def pretrained_net(case):
+    """The case's "pretrained" network, in train mode, its batch norms holding running statistics of
+    their own (as a trained network's do)."""
+    model = small_net(case["widths"], num_classes=4, seed=case["seed"])
+    generator = torch.Generator().manual_seed(int(case["seed"]))
+    with torch.no_grad():
+        for layer in model.modules():
+            if isinstance(layer, nn.BatchNorm2d):
+                layer.running_mean.copy_(torch.rand(layer.num_features, generator=generator) * 2 - 1)
+                layer.running_var.copy_(torch.rand(layer.num_features, generator=generator) + 0.5)
+    return model.train()
+
+
+def _outside_head(model):
+    """``{name: tensor}`` of every parameter and buffer but the head's (``classifier.fc``)."""
+    return {name: value for name, value in model.state_dict(keep_vars=True).items()
+            if not name.startswith("classifier.fc.")}
+
+
+def _first(names):
+    return {"count": len(names), "first": names[0] if names else ""}
+
+
 def _prepare_run(learner, case):
     name = _prepare_name(case)
-    model = small_net(case["widths"], num_classes=4, seed=case["seed"])
+    model = pretrained_net(case)
     old = model.classifier.fc
+    before = {key: value.detach().clone() for key, value in _outside_head(model).items()}
     got = learner.raw(0, model, case["num_classes"], name=name)
     fc = getattr(getattr(got, "classifier", None), "fc", None)
     if not isinstance(got, nn.Module) or not isinstance(fc, nn.Linear):
         return {"kind": "None" if got is None else type(got).__name__, "linear": False}
-    outside = [n for n, p in got.named_parameters() if p.requires_grad and not n.startswith("classifier.fc.")]
+    after = _outside_head(got)
+    params = dict(got.named_parameters())
     out = {"kind": "Module", "linear": True, "same": fc is old, "inputs": fc.in_features, "outputs": fc.out_features,
-           "head_trains": all(p.requires_grad for p in fc.parameters()), "outside": len(outside),
-           "first_outside": outside[0] if outside else ""}
+           "head_trains": all(p.requires_grad for p in fc.parameters()), "has_bias": fc.bias is not None,
+           **{f"outside.{k}": v for k, v in _first([n for n in after if n in params and params[n].requires_grad])
+              .items()},
+           **{f"changed.{k}": v for k, v in _first([n for n, v in before.items() if n not in after or not
+                                                    torch.equal(after[n].detach(), v)]).items()},
+           **{f"training.{k}": v for k, v in _first([n for n, m in got.named_modules()
+                                                     if isinstance(m, nn.BatchNorm2d) and m.training]).items()}}
     try:
-        with torch.no_grad():
-            out["y"] = got.eval()(torch.from_numpy(case["x"])).detach().numpy()
+        y = got(torch.from_numpy(case["x"]))
+        out["y"] = to_plain(y)
+        y.sum().backward()
     except Exception as error:  # noqa: BLE001 - whatever the learner's model raised
         out["y_error"] = type(error).__name__
+        return out
+    out.update({f"stats.{k}": v for k, v in _first([n for n, v in before.items() if "running" in n and not
+                                                    torch.equal(after[n].detach(), v)]).items()})
+    out.update({f"grads.{k}": v for k, v in _first([n for n, p in params.items() if p.grad is not None
+                                                    and not n.startswith("classifier.fc.")]).items()})
+    out["head_grads"] = all(p.grad is not None for p in fc.parameters())
+    out["fc.weight"], out["fc.bias"] = to_plain(fc.weight), None if fc.bias is None else to_plain(fc.bias)
     return out
 
 
-def _prepare_compare(case, out):
-    name, classes = _prepare_name(case), case["num_classes"]
+def _prepare_structure(case, out, name):
+    classes, features = case["num_classes"], int(case["widths"][-1])
     if out["kind"] == "None":
         raise ExerciseFailed(f"{name} returned None: return the model at the end.")
     if out["linear"] is not True:
         raise ExerciseFailed(f"{name} gave {out['kind']}; return the model, with an nn.Linear at model.classifier.fc.")
-    features = int(case["widths"][-1])
     if out["same"]:
         raise ExerciseFailed(f"{name}: model.classifier.fc is still the old layer, with 4 outputs. Assign a new "
                              "one: model.classifier.fc = nn.Linear(...).")
@@ -148,17 +189,46 @@ def _prepare_compare(case, out):
     if out["inputs"] != features:
         raise ExerciseFailed(f"{name}: the new head takes {out['inputs']} inputs but the layer before gives "
                              f"{features}: use model.classifier.fc.in_features.")
+    if out["has_bias"] is not True:
+        raise ExerciseFailed(f"{name}: the new head has no bias; nn.Linear(in_features, num_classes) has one.")
     if out["head_trains"] is not True:
         raise ExerciseFailed(f"{name}: the new head is frozen too. Freeze the network first and replace the head "
                              "after (a new layer's parameters require gradients), or unfreeze the head.")
-    if out["outside"]:
-        raise ExerciseFailed(f"{name}: {out['outside']} parameter tensors outside the head still train (e.g. "
-                             f"{out['first_outside']}): call requires_grad_(False) on every parameter but the head's.")
+    if out["outside.count"]:
+        raise ExerciseFailed(f"{name}: {out['outside.count']} parameter tensors outside the head still train (e.g. "
+                             f"{out['outside.first']}): call requires_grad_(False) on every parameter but the head's.")
+    if out["changed.count"]:
+        raise ExerciseFailed(f"{name}: {out['changed.count']} pretrained tensors changed (e.g. "
+                             f"{out['changed.first']}): keep the pretrained weights and statistics as they are; "
+                             "only the head is new.")
+    if out["training.count"]:
+        raise ExerciseFailed(f"{name}: {out['training.count']} batch norm layers are still in training mode (e.g. "
+                             f"{out['training.first']}), so a forward pass would replace their pretrained running "
+                             "statistics: put every batch norm layer in eval mode (module.eval()).")
+
+
+def _prepare_compare(case, out):
+    name = _prepare_name(case)
+    _prepare_structure(case, out, name)
     if "y_error" in out:
         raise ExerciseFailed(f"{name}: the returned model stopped with {out['y_error']} on a batch of images.")
+    if out["stats.count"]:
+        raise ExerciseFailed(f"{name}: a forward pass changed the running statistics of {out['stats.first']}: "
+                             "put every batch norm layer in eval mode.")
+    if out["grads.count"] or out["head_grads"] is not True:
+        raise ExerciseFailed(f"{name}: gradients should reach the head's weight and bias only (they reached "
+                             f"{out['grads.first'] or 'not the head'}).")
     got = as_number_array(out["y"], f"{name}(x)")
-    if got.shape != (2, classes):
-        raise ExerciseFailed(f"{name}: the model now outputs shape {got.shape}, expected (2, {classes}).")
+    with torch.no_grad():
+        trunk = pretrained_net(case).eval()
+        trunk.classifier.fc = nn.Identity()
+        features = trunk(torch.from_numpy(case["x"])).double().numpy()
+    expected = features @ np.asarray(out["fc.weight"], dtype=np.float64).T + np.asarray(out["fc.bias"])
+    if got.shape != expected.shape:
+        raise ExerciseFailed(f"{name}: the model now outputs shape {got.shape}, expected {expected.shape}.")
+    if not _allclose(got, expected, atol=1e-4):
+        raise ExerciseFailed(f"{name}: the model's outputs differ from the pretrained layers (batch norm in eval "
+                             "mode) followed by your new head: keep every other layer as it was.")
 
 
 PREPARE_FOR_TRANSFER = Exercise(
@@ -172,7 +242,9 @@ PREPARE_FOR_TRANSFER = Exercise(
 
 def check_prepare_for_transfer(student_prepare, hidden=False):
     """Check ``prepare_for_transfer(model, num_classes)``: ``model.classifier.fc`` replaced by a new
-    ``nn.Linear(in_features, num_classes)`` that trains, every other parameter frozen."""
+    ``nn.Linear(in_features, num_classes)`` that trains, every other parameter frozen and unchanged,
+    every batch norm layer in eval mode (its pretrained running statistics kept), the model returned.
+    The check never calls ``.eval()`` itself: it runs the model in the state it is returned."""
     return PREPARE_FOR_TRANSFER.check(student_prepare, hidden=hidden)
 
 
@@ -202,8 +274,10 @@ def _cache_case(rng, n, size, seed):
 
 
 def _cache_hidden(rng):
-    return [_cache_case(rng, int(rng.integers(2, 7)), int(rng.integers(4, 9)), int(rng.integers(0, 1000)))
-            for _ in range(2)]
+    """A batch of one image, then random batches."""
+    return [_cache_case(rng, 1, 5, 17)] + [
+        _cache_case(rng, int(rng.integers(2, 7)), int(rng.integers(4, 9)), int(rng.integers(0, 1000)))
+        for _ in range(2)]
 
 
 NAME = "cache_outputs(backbone, images, path)"
@@ -226,7 +300,21 @@ def _cache_run(learner, case):
         again = learner.raw(0, backbone, images, path, name=f"{NAME}, second call") if out["written"] else None
         out["reran"] = backbone.calls != calls
         out["again"] = _plain(again)
+        out.update(_prepared_call(learner, case, Path(folder) / "prepared.pt"))
     return out
+
+
+def _prepared(case):
+    """What the check itself writes at a new path: features the backbone would never give."""
+    return np.random.default_rng(case["seed"] + 1).normal(size=_reference(case, False).shape).astype(np.float32)
+
+
+def _prepared_call(learner, case, path):
+    """A fresh call, with a fresh backbone, on a file the check prepared: what it returned, whether it ran."""
+    torch.save(torch.from_numpy(_prepared(case)), path)
+    backbone = CountingBackbone(case["seed"])
+    got = learner.raw(0, backbone, torch.from_numpy(case["images"]), path, name=f"{NAME}, file already there")
+    return {"prepared": _plain(got), "prepared_ran": backbone.calls > 0}
 
 
 def _plain(value):
@@ -264,6 +352,12 @@ def _cache_compare(case, out):
     again = out["again"]
     if again is None or not _allclose(as_number_array(again, f"{NAME}, second call"), got, atol=0):
         raise ExerciseFailed(f"{NAME}, second call: return what the file holds, the same outputs as the first call.")
+    prepared = out["prepared"]
+    if out["prepared_ran"] or prepared is None or not _allclose(as_number_array(prepared, NAME), _prepared(case),
+                                                                atol=0):
+        raise ExerciseFailed(f"{NAME}, called with a file already at path (one your code did not write in this "
+                             "session): return torch.load(path), without running the backbone. Keep nothing in "
+                             "memory between calls: the file is the cache.")
 
 
 CACHE_OUTPUTS = Exercise(
