@@ -1,6 +1,8 @@
 """Time to execute each chapter notebook top to bottom, each run in a fresh kernel.
 
-Baseline: starting a kernel and running an empty cell, measured in the same run. In quick mode a
+Baseline: starting a kernel and running an empty cell, measured in the same run. Each chapter runs
+once (15 to 60 s each, far above the machine's noise; three runs would take a quarter of an hour).
+In quick mode a
 one-cell notebook that imports the package stands in for the chapters (the tests execute those).
 """
 
@@ -26,9 +28,9 @@ def time_notebook(path, baseline, repeat):
            f"{seconds / baseline:.1f}x kernel start")
 
 
-def run(repeat=3):
+def run(repeat=1):
     empty = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
-    baseline = median_seconds(lambda: run_notebook(empty, "."), repeat=repeat, warmup=0)
+    baseline = median_seconds(lambda: run_notebook(empty, "."), repeat=5, warmup=1)
     report("start a kernel, run an empty cell (baseline)", baseline, "-", True, "1.00x")
     if not QUICK:
         for path in NOTEBOOKS:
