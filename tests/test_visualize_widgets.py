@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from browser import browser, js_call  # noqa: F401  (browser is a fixture)
+from browser import browser, js_call, js_calls  # noqa: F401  (browser is a fixture)
 from cnncourse.data import digit_arrays
 from cnncourse.demos.what_cnns_see import METHODS, explain, side_by_side
 from cnncourse.models import efficientnet_lite0
@@ -16,7 +16,8 @@ from cnncourse.models.autoencoder import ConvAutoencoder, add_salt_and_pepper
 from cnncourse.models.imagenet import lite0_input
 from cnncourse.visualize import share_inside
 from cnncourse.widgets import AutoencoderExplorer, SaliencyExplorer, explore_autoencoder, explore_saliency
-from cnncourse.widgets.autoencoder_explorer import NOISES
+from cnncourse.widgets.autoencoder_explorer import (NOISES, autoencoder_caption, explorer_digits,
+                                                    image_error)
 from cnncourse.widgets.live import unpack
 from cnncourse.widgets.saliency_explorer import explain_photos
 
@@ -90,35 +91,63 @@ def test_saliency_explorer_carries_what_the_pure_function_shows(results):
     assert "export default {render}" in explorer._esm
 
 
-def test_autoencoder_explorer():
+def test_explorer_digits_are_each_class_typical_member():
+    digits = explorer_digits(16)
+    images, labels = digit_arrays("test", size=16)
+    for d in range(10):
+        members = images[labels == d]
+        mean = members.mean(axis=0)
+        # the chosen image is a member of class d, and no member lies nearer the class mean
+        assert any(np.array_equal(m, digits[d]) for m in members)
+        nearest = min(float(np.linalg.norm(m - mean)) for m in members)
+        assert float(np.linalg.norm(digits[d] - mean)) <= nearest
+
+
+def test_autoencoder_explorer_shows_clean_input_and_rebuilds():
     torch.manual_seed(0)
     models = {"plain": ConvAutoencoder(code_size=4), "other": ConvAutoencoder(code_size=3)}
     shown = explore_autoencoder(models, 3, 0.2)
-    images, labels = digit_arrays("test", size=16)
-    first_three = images[np.flatnonzero(labels == 3)[0]][None]
-    noisy = add_salt_and_pepper(first_three, 0.2, seed=3).numpy()
-    assert np.allclose(shown["noisy"], np.round(noisy[0, 0] * 255) / 255)
+    assert list(shown["images"]) == ["clean", "input", "plain", "other"]
+    clean = explorer_digits(16)[3:4]
+    noisy = add_salt_and_pepper(clean, 0.2, seed=3).numpy()
+    assert np.array_equal(shown["images"]["clean"], np.round(clean[0, 0] * 255))
+    assert np.array_equal(shown["images"]["input"], np.round(noisy[0, 0] * 255))
     with torch.no_grad():
         rebuilt = models["plain"](torch.from_numpy(noisy).float()).numpy()[0, 0]
-    assert np.allclose(shown["plain"], np.round(rebuilt * 255) / 255, atol=1e-6)
-    assert np.allclose(explore_autoencoder(models, 3, 0.0)["noisy"], np.round(first_three[0, 0] * 255) / 255)
+    assert np.abs(shown["images"]["plain"] - np.round(rebuilt * 255)).max() <= 1
+    # each error is the mean squared difference from the clean digit on the [0, 1] scale
+    levels = {k: v.astype(np.float64) / 255 for k, v in shown["images"].items()}
+    error = ((levels["plain"] - levels["clean"]) ** 2).mean()
+    assert shown["captions"]["plain"] == f"plain: error {error:.3f}"
+    assert shown["captions"]["clean"] == "clean: a test 3"
+    assert shown["captions"]["input"].startswith("input: 20% noise, error 0.")
+    # at noise 0 the input is the clean digit, and is not called noisy
+    silent = explore_autoencoder(models, 3, 0.0)
+    assert np.array_equal(silent["images"]["input"], silent["images"]["clean"])
+    assert silent["captions"]["input"] == "input: no noise"
+
+
+def test_autoencoder_explorer_carries_what_the_pure_function_shows():
+    torch.manual_seed(0)
+    models = {"plain": ConvAutoencoder(code_size=4), "other": ConvAutoencoder(code_size=3)}
     explorer = AutoencoderExplorer(models, digit=3, noise=0.2)
-    assert explorer.names == ["noisy", "plain", "other"]
+    assert explorer.names == ["plain", "other"]
     assert len(explorer.images) == 10 * len(NOISES) * 3
     # carried images (one batch per model) agree with the pure function (one image), to one grey level
-    assert np.abs(unpack(explorer.images["3|0.2|other"]) - np.round(explorer.shown["other"] * 255)).max() <= 1
-    explorer.digit, explorer.noise = 7, 0.4
-    assert np.array_equal(unpack(explorer.images["7|0.4|noisy"]), np.round(explorer.shown["noisy"] * 255))
-    for key in ("0|0|plain", "9|0.1|other", "5|0.3|noisy"):
+    for key in ("3|0.2|other", "0|0|plain", "9|0.1|other", "5|0.3|input", "7|0.4|input"):
         digit, noise, name = key.split("|")
-        expected = explore_autoencoder(models, int(digit), float(noise))[name]
-        assert np.abs(unpack(explorer.images[key]) - np.round(expected * 255)).max() <= 1
+        expected = explore_autoencoder(models, int(digit), float(noise))["images"][name]
+        assert np.abs(unpack(explorer.images[key]) - expected.astype(int)).max() <= 1
+    explorer.digit, explorer.noise = 7, 0.4
+    assert np.array_equal(unpack(explorer.images["7|0.4|input"]), explorer.shown["images"]["input"])
     with pytest.raises(Exception, match="noise"):
         explorer.noise = 0.25
     with pytest.raises(ValueError, match="digit"):
         explore_autoencoder(models, 10, 0.2)
     with pytest.raises(TypeError, match="models"):
         explore_autoencoder({"x": nn.Linear(2, 2)}, 1, 0.2)
+    with pytest.raises(ValueError, match="models"):
+        explore_autoencoder({"input": ConvAutoencoder()}, 1, 0.2)
 
 
 def test_browser_caption_and_keys_are_pythons(browser, results):
@@ -131,9 +160,14 @@ def test_browser_caption_and_keys_are_pythons(browser, results):
         python = f"{probability:.1%}"
         assert js_call(browser, explorer._esm, "saliencyCaption", "grad_cam", "x", probability, "p") == \
             f"grad-cam map of 'x' (probability {python}) on p"
-    for noise in NOISES:
-        assert js_call(browser, AutoencoderExplorer._esm, "autoencoderKey", 4, noise, "plain") == \
-            f"4|{noise:g}|plain"
+    esm = AutoencoderExplorer._esm
+    assert js_calls(browser, esm, "autoencoderKey", [(4, noise, "plain") for noise in NOISES]) == \
+        [f"4|{noise:g}|plain" for noise in NOISES]
+    captions = [(name, 4, noise, error) for noise in NOISES
+                for name, error in (("clean", 0.0), ("input", 0.0805), ("plain", 0.01249), ("x", 0.0125))]
+    assert js_calls(browser, esm, "autoencoderCaption", captions) == [autoencoder_caption(*c) for c in captions]
+    pairs = [tuple(np.random.default_rng(seed).integers(0, 256, size=(2, 256)).tolist()) for seed in range(3)]
+    assert js_calls(browser, esm, "imageError", pairs) == [image_error(a, b) for a, b in pairs]
 
 
 @pytest.mark.parametrize("name", ["saliency_explorer", "autoencoder_explorer"])
@@ -204,6 +238,16 @@ def test_saliency_view_draws_and_its_controls_change_the_choice(browser, results
 def test_autoencoder_view_draws_every_image(browser):
     torch.manual_seed(0)
     explorer = AutoencoderExplorer({"plain": ConvAutoencoder(code_size=4)}, digit=2, noise=0.1)
-    reports = render_in_browser(browser, explorer, [["range", "digit", 5], ["range", "noise", 4]], "figcaption")
-    assert len(reports[0]["drawn"]) == 2 and all(n == 160 * 160 for n in reports[0]["drawn"])
+    steps = [["range", "digit", 5], ["range", "noise", 4], ["range", "noise", 0]]
+    reports = render_in_browser(browser, explorer, steps, ".cnn-autoencoder-panels")
+    # clean, input and the model's reconstruction, side by side
+    assert len(reports[0]["drawn"]) == 3 and all(n == 160 * 160 for n in reports[0]["drawn"])
     assert reports[1]["state"]["digit"] == 5 and reports[2]["state"]["noise"] == NOISES[4]
+    for report in reports:
+        digit, noise = report["state"]["digit"], report["state"]["noise"]
+        carried = {name: unpack(explorer.images[f"{digit}|{noise:g}|{name}"]) for name in ("input", "plain")}
+        clean = unpack(explorer.images[f"{digit}|0|input"])
+        expected = [autoencoder_caption("clean", digit, noise, 0.0)] + [
+            autoencoder_caption(name, digit, noise, image_error(carried[name], clean)) for name in carried]
+        assert report["text"] == "".join(expected)
+    assert "noisy" not in reports[3]["text"] and "input: no noise" in reports[3]["text"]

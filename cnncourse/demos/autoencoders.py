@@ -1,6 +1,7 @@
 """Chapter 9's autoencoder experiments on the real digits: train one with a given bottleneck (and
 optionally on noisy inputs), and read the codes it gives."""
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -37,3 +38,20 @@ def encode_digits(model, split="test"):
 def reconstruct(model, images):
     """The model's reconstructions of images (N, 1, size, size) in [0, 1], a NumPy array of that shape."""
     return model(torch.as_tensor(images, dtype=torch.float32)).numpy()
+
+
+def nearest_centroid_accuracy(train_codes, train_labels, test_codes, test_labels):
+    """How well codes cluster by class: the fraction of test codes (M, D) whose nearest class
+    centroid (the mean of that class's training codes (N, D), Euclidean distance) is their own
+    class. Chance is about 1 / classes; 1 means every class forms its own cluster."""
+    train_codes, test_codes = (np.asarray(c, dtype=np.float64) for c in (train_codes, test_codes))
+    train_labels, test_labels = np.asarray(train_labels), np.asarray(test_labels)
+    if train_codes.ndim != 2 or test_codes.ndim != 2 or train_codes.shape[1] != test_codes.shape[1]:
+        raise ValueError(f"train_codes and test_codes must be (N, D) and (M, D), got "
+                         f"{train_codes.shape} and {test_codes.shape}")
+    if train_labels.shape != (len(train_codes),) or test_labels.shape != (len(test_codes),):
+        raise ValueError("train_labels and test_labels must hold one label per code")
+    classes = np.unique(train_labels)
+    centroids = np.stack([train_codes[train_labels == c].mean(axis=0) for c in classes])
+    distances = ((test_codes[:, None, :] - centroids[None]) ** 2).sum(axis=2)
+    return float((classes[distances.argmin(axis=1)] == test_labels).mean())
