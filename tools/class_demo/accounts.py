@@ -8,6 +8,7 @@ Names carry a random tag, so that two demos (or a demo and its test) never share
 import os
 import pwd
 import secrets
+import shutil
 import signal
 import subprocess
 import time
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 INSTRUCTOR, LEARNER = "instructor", "learner"
+RUNUSER = shutil.which("runuser", path="/usr/sbin:/usr/bin:/sbin:/bin") or "runuser"
 
 
 @dataclass(frozen=True)
@@ -42,15 +44,11 @@ def root_problem():
         return ("The class demo needs root: it creates real Unix users (useradd) for one instructor "
                 "and two learners, and removes them afterwards. Run it as root, e.g. in a throw-away "
                 "container or VM: sudo make class-demo")
-    missing = [tool for tool in ("useradd", "userdel", "runuser") if not _which(tool)]
+    missing = [tool for tool in ("useradd", "userdel", "runuser")
+               if not shutil.which(tool, path="/usr/sbin:/usr/bin:/sbin:/bin")]
     if missing:
         return f"The class demo needs {', '.join(missing)} (Debian package passwd / util-linux)."
     return None
-
-
-def _which(tool):
-    return any(os.access(os.path.join(folder, tool), os.X_OK)
-               for folder in os.environ.get("PATH", "/usr/sbin:/usr/bin").split(os.pathsep) + ["/usr/sbin"])
 
 
 def plan_accounts(homes, learners=("ada", "ben")):

@@ -3,7 +3,6 @@ release, fetch, submit, collect, grade (sandboxed), feedback back, and each lear
 
 import csv
 import io
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -16,11 +15,11 @@ import nbformat
 
 from cnncourse.instructor.student import generate_student_notebooks
 
+from .accounts import RUNUSER
 from .hub import HubError
 
 COURSE_ROOT = "course"       # the nbgrader course folder, in the instructor's home
 GRADING = "grading"          # make grade's output, in the instructor's home
-RUNUSER = shutil.which("runuser", path="/usr/sbin:/usr/bin:/sbin:/bin") or "runuser"
 
 
 @dataclass

@@ -1,0 +1,203 @@
+"""A class on JupyterHub (issue 21, ``make class-demo``).
+
+- The exchange's lock-down, tried by an attacker: real Unix users (root only), the class folder the
+  demo lays out and the nbgrader steps its servers run; learner A goes after learner B's
+  submission and feedback, submits as B and tampers with the released assignment. Every try fails.
+- The demo's settings and the Kubernetes files (tests/test_class_deploy.py).
+- The whole demo (hub, proxy, three servers, sandboxed grading) where it can run. It takes one to
+  two minutes on a loaded 2-core machine, so it runs only when asked: CNNCOURSE_CLASS_DEMO=1
+  (``make class-demo`` runs the same thing by hand).
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tools.class_demo.accounts import (INSTRUCTOR, RUNUSER, create_accounts, plan_accounts, remove_accounts,
+                                       root_problem)
+from tools.class_demo.class_folder import COURSE, lay_out, nbgrader_settings, prepare_root, server_settings
+from tools.class_demo.hub import PROXY, ROOT
+from tools.class_demo.namespace import command_prefix
+
+HELPER = Path(__file__).with_name("class_exchange_user.py")
+CHAPTER = "01_convolution"
+NEEDS_ROOT = pytest.mark.skipif(root_problem() is not None, reason=f"class demo: {root_problem()}")
+
+
+@pytest.fixture(scope="module")
+def attacked():
+    """A class with one instructor and learners ada and ben: release; ben fetches and submits; ada
+    fetches, submits, attacks and submits as ben; the instructor collects and returns feedback; both
+    learners fetch theirs."""
+    if root_problem():
+        pytest.skip(f"class demo: {root_problem()}")
+    folder = prepare_root(tempfile.mkdtemp(prefix="cnncourse-class-test-"))
+    accounts = plan_accounts(folder.homes)
+    instructor, ada, ben = accounts
+    users = {}
+    try:
+        create_accounts(accounts)
+        lay_out(folder, instructor, [ada, ben], [])
+        release = instructor.home / "course" / "release" / CHAPTER
+        release.mkdir(parents=True)
+        (release / f"{CHAPTER}.ipynb").write_text(json.dumps(EMPTY_NOTEBOOK))
+        for path in [instructor.home / "course", *(instructor.home / "course").rglob("*")]:
+            os.chown(path, instructor.uid, instructor.gid)
+        users = {account.name: User(account, folder) for account in accounts}
+        teacher, a, b = (users[account.name] for account in accounts)
+        teacher.do("release")
+        b.do("fetch", "sign", "submit")
+        inbound = folder.course / "inbound"
+        (ben_submission,) = [p for p in inbound.iterdir() if p.name.startswith(ben.name + "+")]
+        targets = {
+            "inbound": inbound, "submission": ben_submission,
+            "submission_notebook": ben_submission / f"{CHAPTER}.ipynb", "feedback": folder.course / "feedback",
+            "other_home": ben.home, "other_cache": next(ben.home.rglob("submission_secret.txt")),
+            "released": folder.course / "outbound" / CHAPTER / f"{CHAPTER}.ipynb", "course": folder.course,
+        }
+        genuine = (ben_submission / f"{CHAPTER}.ipynb").read_bytes()
+        attacks = a.do("fetch", "sign", "submit", "attack=" + json.dumps({k: str(v) for k, v in targets.items()}),
+                       f"submit_as={ben.name}")[3]
+        teacher.do("collect", "feedback")
+        a.do("fetch_feedback")
+        b.do("fetch_feedback")
+        collected = instructor.home / "course" / "submitted"
+        yield {
+            "accounts": accounts, "attacks": attacks, "genuine": genuine,
+            "collected": {x.name: (collected / x.name / CHAPTER / f"{CHAPTER}.ipynb").read_bytes() for x in (ada, ben)},
+            "inbound": {p.name: p.stat().st_uid for p in inbound.iterdir()},
+            "feedback": {x.name: [p.read_text() for p in (x.home / CHAPTER / "feedback").rglob("*.html")]
+                         for x in (ada, ben)},
+            "released": targets["released"].read_bytes(),
+            "processes": {name: user.close() for name, user in users.items()},
+        }
+    finally:
+        for user in users.values():
+            user.close()
+        remove_accounts(accounts)
+        shutil.rmtree(folder.root, ignore_errors=True)
+
+
+EMPTY_NOTEBOOK = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+class User:
+    """tests/class_exchange_user.py running as one Unix user of the class, in its home."""
+
+    def __init__(self, account, folder):
+        self.account = account
+        etc = folder.etc("instructor" if account.role == INSTRUCTOR else "learner")
+        command = [*command_prefix(), RUNUSER, "-u", account.name, "--", sys.executable, str(HELPER),
+                   str(etc), CHAPTER]
+        environment = {"HOME": str(account.home), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+                       "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"}
+        self.process = subprocess.Popen(command, cwd=account.home, env=environment, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def do(self, *steps):
+        """Each step's result, in order; fails the test on any error."""
+        results = []
+        for step in steps:
+            self.process.stdin.write(step + "\n")
+            self.process.stdin.flush()
+            line = self.process.stdout.readline()
+            assert line, f"{self.account.name} {step}: {self.process.stderr.read()[-3000:]}"
+            result = json.loads(line)
+            assert not (isinstance(result, dict) and "error" in result), f"{self.account.name} {step}: {result}"
+            results.append(result)
+        return results
+
+    def close(self):
+        """End the helper (end of input); its exit status."""
+        if self.process.stdin and not self.process.stdin.closed:
+            self.process.stdin.close()
+        try:
+            return self.process.wait(timeout=60)
+        finally:
+            self.process.stdout.close()
+            self.process.stderr.close()
+
+
+@NEEDS_ROOT
+def test_learner_cannot_read_tamper_with_or_forge_another_learners_work(attacked):
+    assert attacked["attacks"], "no attack was tried"
+    allowed = {name: outcome for name, outcome in attacked["attacks"].items() if not outcome.startswith("refused")}
+    assert allowed == {}
+
+
+@NEEDS_ROOT
+def test_submission_forged_in_another_learners_name_is_not_collected(attacked):
+    ada, ben = (account.name for account in attacked["accounts"][1:])
+    forged = [name for name, uid in attacked["inbound"].items()
+              if name.startswith(ben + "+") and uid == attacked["accounts"][1].uid]
+    assert len(forged) == 1, "the forged submission was not made, so nothing was tested"
+    assert attacked["collected"][ben] == attacked["genuine"]
+    assert f"by {ben}".encode() in attacked["collected"][ben]
+    assert f"by {ada}".encode() in attacked["collected"][ada]
+
+
+@NEEDS_ROOT
+def test_each_learner_fetches_only_their_own_feedback(attacked):
+    for account in attacked["accounts"][1:]:
+        assert attacked["feedback"][account.name] == [f"<p>feedback for {account.name}</p>"]
+
+
+@NEEDS_ROOT
+def test_released_assignment_is_unchanged(attacked):
+    assert json.loads(attacked["released"]) == EMPTY_NOTEBOOK
+
+
+@NEEDS_ROOT
+def test_users_helpers_ended_cleanly(attacked):
+    assert set(attacked["processes"].values()) == {0}
+
+
+def test_each_role_server_loads_only_its_nbgrader_extension():
+    learner = server_settings("learner")["ServerApp"]["jpserver_extensions"]
+    instructor = server_settings("instructor")["ServerApp"]["jpserver_extensions"]
+    assert [name for name, on in learner.items() if on] == ["nbgrader.server_extensions.assignment_list"]
+    assert [name for name, on in instructor.items() if on] == ["nbgrader.server_extensions.formgrader"]
+    assert learner["jupyterlab"] is False and learner["nbgrader.server_extensions.formgrader"] is False
+
+
+def test_locked_exchange_steps_are_the_ones_configured():
+    folder = prepare_root.__globals__["ClassFolder"](Path("/nowhere"))
+    learner, instructor = nbgrader_settings("learner", folder), nbgrader_settings("instructor", folder)
+    assert learner["ExchangeFactory"] == {"submit": "tools.class_demo.locked_exchange.PrivateSubmit"}
+    assert instructor["ExchangeFactory"] == {"collect": "tools.class_demo.locked_exchange.OwnerCheckedCollect"}
+    assert learner["CourseDirectory"]["course_id"] == instructor["CourseDirectory"]["course_id"] == COURSE
+    assert learner["Exchange"]["root"] == "/nowhere/exchange"
+
+
+DEMO_REASON = ("the whole class demo (JupyterHub, proxy, three servers, sandboxed grading) takes 1-2 min; "
+               "run it with CNNCOURSE_CLASS_DEMO=1 or `make class-demo`")
+
+
+@pytest.mark.skipif(not os.environ.get("CNNCOURSE_CLASS_DEMO"), reason=DEMO_REASON)
+def test_class_demo_grades_full_marks_and_zero_and_leaves_nothing_behind():
+    if root_problem():
+        pytest.skip(f"class demo: {root_problem()}")
+    if not PROXY.exists():
+        pytest.skip("class demo: JupyterHub's proxy is not installed: npm ci --prefix tools/hub_assets")
+    users_before = Path("/etc/passwd").read_text()
+    folders_before = set(Path(tempfile.gettempdir()).glob("cnncourse-class-*"))
+    done = subprocess.run([sys.executable, "-m", "tools.class_demo"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    from tools.class_demo.cycle import max_score
+    full = max_score(ROOT / "notebooks" / f"{CHAPTER}.ipynb")
+    rows = re.findall(r"^(cnn[0-9a-f]{4}-(ada|ben)),01_convolution,([0-9.]+),([0-9.]+),graded$", done.stdout, re.M)
+    assert {learner: (float(score), float(top)) for _, learner, score, top in rows} == {
+        "ada": (full, full), "ben": (0.0, full)}
+    assert Path("/etc/passwd").read_text() == users_before
+    assert set(Path(tempfile.gettempdir()).glob("cnncourse-class-*")) == folders_before
+    tag = rows[0][0].split("-")[0]
+    assert not [line for line in Path("/etc/group").read_text().splitlines() if line.startswith(tag)]
+    assert not subprocess.run(["pgrep", "-f", "configurable-http-proxy.*" + tag], capture_output=True).stdout
