@@ -69,6 +69,7 @@ def test_widget_shows_the_chosen_photo_and_kernel(explorer):
         np.testing.assert_array_equal(explorer.kernel_values(), kernels.get(name))
     explorer.photo = "coins"
     np.testing.assert_array_equal(explorer.view.image, carried("coins"))
+    # exact: (k / 255) * 255 rounds back to k for every k in 0..255 (float64, checked for all)
     np.testing.assert_array_equal(unpack(explorer.photos["coins"]), carried("coins") * 255)
     assert set(explorer.photos) == set(data.PHOTOS) and set(explorer.kernels) == set(kernels.names())
 

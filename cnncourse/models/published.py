@@ -23,7 +23,8 @@ IMAGENET_TOP1 = {
     "efficientnet_b0": (77.692, TORCHVISION), "efficientnet_lite0": (75.1, LITE_README),
 }
 
-# The slides' table of Keras Applications (seed 000): model, size on disk, top-1, top-5, parameters, depth.
+# Horzyk's table of Keras Applications (AGH slides): model, size on disk, top-1, top-5, parameters,
+# depth.
 KERAS_APPLICATIONS = [
     ("VGG16", "528 MB", 0.713, 0.901, 138_357_544, 23),
     ("InceptionV3", "92 MB", 0.779, 0.937, 23_851_784, 159),
@@ -32,3 +33,13 @@ KERAS_APPLICATIONS = [
     ("InceptionResNetV2", "215 MB", 0.803, 0.953, 55_873_736, 572),
     ("ResNeXt50", "96 MB", 0.777, 0.938, 25_097_128, None),
 ]
+
+# Winners of the ILSVRC classification task named in the AlexNet slide deck: year -> (the zoo's
+# model, top-5 test error in %). Sources: Krizhevsky et al. 2012 (15.3%, an ensemble of CNNs);
+# Szegedy et al. 2014, table 2 (6.67%, 7 GoogLeNets); He et al. 2015, table 5 (3.57%, an
+# ensemble of ResNets, two of them 152 layers deep).
+ILSVRC_WINNERS = {
+    2012: ("alexnet", 15.3),
+    2014: ("googlenet", 6.67),
+    2015: ("resnet152", 3.57),
+}
