@@ -38,14 +38,13 @@ def exchange(etc, chapter, step, student=None):
 
 
 def feedback(etc, chapter):
-    """A feedback page for every collected learner, put where nbgrader looks, then released."""
-    course = Path("course")
-    for submitted in sorted((course / "submitted").iterdir()):
-        target = course / "feedback" / submitted.name / chapter
-        target.mkdir(parents=True, exist_ok=True)
-        (target / f"{chapter}.html").write_text(f"<p>feedback for {submitted.name}</p>")
-        for name in ("timestamp.txt", "submission_secret.txt"):
-            (target / name).write_text((submitted / chapter / name).read_text())
+    """A feedback page for every collected learner, placed as the demo places them, then released."""
+    from tools.class_demo.feedback import place_feedback
+    for submitted in sorted(Path("course", "submitted").iterdir()):
+        page = Path("grading", "feedback", submitted.name, f"{chapter}.html")
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(f"<p>feedback for {submitted.name}</p>")
+    place_feedback("course", "grading", chapter)
     return exchange(etc, chapter, "release_feedback")
 
 

@@ -3,7 +3,8 @@
 - The exchange's lock-down, tried by an attacker: real Unix users (root only), the class folder the
   demo lays out and the nbgrader steps its servers run; learner A goes after learner B's
   submission and feedback, submits as B and tampers with the released assignment. Every try fails.
-- The demo's settings and the Kubernetes files (tests/test_class_deploy.py).
+- The demo's settings, ``setup_class`` (a lasting class) and the placing of feedback pages; the
+  Kubernetes files are checked in tests/test_class_deploy.py.
 - The whole demo (hub, proxy, three servers, sandboxed grading) where it can run. It takes one to
   two minutes on a loaded 2-core machine, so it runs only when asked: CNNCOURSE_CLASS_DEMO=1
   (``make class-demo`` runs the same thing by hand).
@@ -44,7 +45,7 @@ def attacked():
     users = {}
     try:
         create_accounts(accounts)
-        lay_out(folder, instructor, [ada, ben], [])
+        lay_out(folder, instructor, [])
         release = instructor.home / "course" / "release" / CHAPTER
         release.mkdir(parents=True)
         (release / f"{CHAPTER}.ipynb").write_text(json.dumps(EMPTY_NOTEBOOK))
@@ -201,3 +202,55 @@ def test_class_demo_grades_full_marks_and_zero_and_leaves_nothing_behind():
     tag = rows[0][0].split("-")[0]
     assert not [line for line in Path("/etc/group").read_text().splitlines() if line.startswith(tag)]
     assert not subprocess.run(["pgrep", "-f", "configurable-http-proxy.*" + tag], capture_output=True).stdout
+
+
+def test_feedback_is_placed_with_the_submissions_timestamp_and_secret(tmp_path):
+    from tools.class_demo.feedback import place_feedback
+    course, grading = tmp_path / "course", tmp_path / "grading"
+    submitted = course / "submitted" / "ada" / CHAPTER
+    submitted.mkdir(parents=True)
+    (submitted / f"{CHAPTER}.ipynb").write_text("{}")
+    (submitted / "timestamp.txt").write_text("2026-01-01 10:00:00.000000 UTC")
+    (submitted / "submission_secret.txt").write_text("s3cret")
+    for learner in ("ada", "ben"):  # ben's page has no collected submission: not placed
+        (grading / "feedback" / learner).mkdir(parents=True)
+        (grading / "feedback" / learner / f"{CHAPTER}.html").write_text(f"<p>{learner}</p>")
+    assert place_feedback(course, grading, CHAPTER) == ["ada"]
+    placed = course / "feedback" / "ada" / CHAPTER
+    assert sorted(p.name for p in placed.iterdir()) == [f"{CHAPTER}.html", "submission_secret.txt", "timestamp.txt"]
+    assert (placed / "submission_secret.txt").read_text() == "s3cret"
+    assert (placed / f"{CHAPTER}.html").read_text() == "<p>ada</p>"
+    assert not (course / "feedback" / "ben").exists()
+
+
+def test_setup_names_a_missing_user():
+    from tools.class_demo.setup_class import existing_account
+    with pytest.raises(ValueError, match="no Unix user 'no-such-user-cnn'"):
+        existing_account("no-such-user-cnn", INSTRUCTOR)
+
+
+@NEEDS_ROOT
+def test_setup_lays_out_a_lasting_class_with_the_locked_exchange(tmp_path):
+    from tools.class_demo.setup_class import set_up
+    homes = tmp_path / "homes"
+    homes.mkdir()
+    accounts = plan_accounts(homes)
+    try:
+        create_accounts(accounts)
+        instructor, *learners = accounts
+        settings = set_up(tmp_path / "class", instructor.name, [a.name for a in learners], port=9000,
+                          chapters=[])
+        modes = {path: oct(os.stat(tmp_path / "class" / path).st_mode & 0o7777) for path in
+                 ("exchange", "exchange/cnncourse", "exchange/cnncourse/outbound",
+                  "exchange/cnncourse/inbound", "exchange/cnncourse/feedback", "hub", "hub/settings.json")}
+        assert modes == {"exchange": "0o1777", "exchange/cnncourse": "0o755", "exchange/cnncourse/outbound": "0o755",
+                         "exchange/cnncourse/inbound": "0o3733", "exchange/cnncourse/feedback": "0o711",
+                         "hub": "0o700", "hub/settings.json": "0o600"}
+        assert os.stat(tmp_path / "class" / "exchange" / "cnncourse" / "inbound").st_gid == instructor.gid
+        data = json.loads(settings.read_text())
+        assert data["ports"] == {"public": 9000, "hub": 9001, "proxy_api": 9002} and "service_token" not in data
+        lab = json.loads((tmp_path / "class" / "etc" / "learner" / "jupyter_server_config.json").read_text())
+        assert lab["ServerApp"]["jpserver_extensions"]["jupyterlab"] is True
+        assert not (tmp_path / "class" / "home").exists()
+    finally:
+        remove_accounts(accounts)

@@ -270,7 +270,7 @@ def test_k8s_exchange_command_line_fails_when_nothing_was_collected(tmp_path, ca
 # ----- the one-machine hub configuration, loaded as JupyterHub loads it
 
 def test_hub_config_listens_on_loopback_with_real_users_and_role_settings(tmp_path, monkeypatch):
-    settings = {"hub_dir": str(tmp_path), "ports": {"public": 1, "hub": 2, "proxy_api": 3}, "proxy": "chp",
+    settings = {"hub_dir": str(tmp_path), "ip": "127.0.0.1", "ports": {"public": 1, "hub": 2, "proxy_api": 3}, "proxy": "chp",
                 "instructor": "t", "learners": ["a", "b"], "singleuser": "su", "pythonpath": "/repo",
                 "path": "/bin", "service_token": "x" * 64,
                 "etc": {"instructor": "/etc-i", "learner": "/etc-l"}}

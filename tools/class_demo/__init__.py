@@ -6,4 +6,6 @@
 - :mod:`~tools.class_demo.hub`             the JupyterHub process and a REST client
 - ``jupyterhub_config.py``                 the hub's configuration (reusable for a real class)
 - :mod:`~tools.class_demo.cycle`           release, fetch, submit, collect, grade, feedback
+- :mod:`~tools.class_demo.namespace`       a private mount namespace where the Python is under /root
+- :mod:`~tools.class_demo.k8s_exchange`    collect and return feedback on Kubernetes (deploy/)
 """

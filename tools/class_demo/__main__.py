@@ -26,7 +26,7 @@ def check(outcome):
         pages = outcome.feedback[name]
         if len(pages) != 1 or name not in pages[0][1] or any(other in pages[0][1] for other in names if other != name):
             problems.append(f"{name} did not fetch exactly their own feedback page: {[p for p, _ in pages]}")
-    return problems
+    return problems + [f"a learner's token opened another's server: {r}" for r in outcome.reached]
 
 
 def _terminate(signum, frame):
@@ -56,6 +56,8 @@ def main(argv=None):
     problems = check(outcome) + [f"left behind: {item}" for item in leftovers]
     for line in problems:
         print(f"WRONG: {line}", file=sys.stderr)
+    if not outcome.reached:
+        print("Each learner's token was refused by every other person's server.")
     print("Nothing left behind: hub, proxy and servers stopped; users and folders removed."
           if not leftovers else "")
     return 1 if problems else 0

@@ -36,6 +36,7 @@ EXTENSIONS = {
     "learner": ["nbgrader.server_extensions.assignment_list"],
     "instructor": ["nbgrader.server_extensions.formgrader"],
 }
+LAB = ["jupyterlab", "notebook_shim", "jupyter_server_terminals"]  # a real class works in JupyterLab
 KNOWN_EXTENSIONS = ["jupyterlab", "notebook", "notebook_shim", "jupyter_lsp", "jupyter_server_terminals",
                     "nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.assignment_list",
                     "nbgrader.server_extensions.course_list",
@@ -78,17 +79,19 @@ def _mkdir(path, mode, uid=0, gid=0):
     os.chmod(path, mode)  # after chown, which clears set-id bits
 
 
-def prepare_root(root):
-    """The class folder with its private hub folder and the folder for homes; returns a ClassFolder."""
+def prepare_root(root, homes=True):
+    """The class folder with its private hub folder and (``homes``) the folder for the demo's homes."""
     folder = ClassFolder(Path(root))
     _mkdir(folder.root, 0o711)
     _mkdir(folder.hub, 0o700)
-    _mkdir(folder.homes, 0o711)
+    if homes:
+        _mkdir(folder.homes, 0o711)
     return folder
 
 
-def lay_out(folder, instructor, learners, chapter_notebooks):
-    """Make the exchange, the per-role settings and the graded notebooks for these accounts."""
+def lay_out(folder, instructor, chapter_notebooks, lab=False):
+    """Make the exchange (owned by the ``instructor`` account), each role's settings (``lab``:
+    JupyterLab too, else only the nbgrader extension), and the folder of graded notebooks."""
     uid, gid = instructor.uid, instructor.gid
     _mkdir(folder.source, 0o750, 0, gid)
     for notebook in chapter_notebooks:
@@ -103,13 +106,14 @@ def lay_out(folder, instructor, learners, chapter_notebooks):
     _mkdir(folder.course / "feedback", 0o711, uid, gid)
     for role in EXTENSIONS:
         _mkdir(folder.etc(role), 0o755)
-        _write_json(folder.etc(role) / "jupyter_server_config.json", server_settings(role))
+        _write_json(folder.etc(role) / "jupyter_server_config.json", server_settings(role, lab))
         _write_json(folder.etc(role) / "nbgrader_config.json", nbgrader_settings(role, folder))
 
 
-def server_settings(role):
-    """Jupyter server settings: only the nbgrader extension the role needs (fast to start)."""
-    enabled = set(EXTENSIONS[role])
+def server_settings(role, lab=False):
+    """Jupyter server settings: the nbgrader extension the role needs and (``lab``) JupyterLab;
+    without it the server starts fast and answers only the REST API (the demo)."""
+    enabled = set(EXTENSIONS[role]) | (set(LAB) if lab else set())
     return {"ServerApp": {"jpserver_extensions": {name: name in enabled for name in KNOWN_EXTENSIONS}}}
 
 

@@ -16,7 +16,7 @@ import nbformat
 from cnncourse.instructor.student import generate_student_notebooks
 
 from .accounts import RUNUSER
-from .hub import HubError
+from .hub import ROOT, HubError
 
 COURSE_ROOT = "course"       # the nbgrader course folder, in the instructor's home
 GRADING = "grading"          # make grade's output, in the instructor's home
@@ -52,9 +52,6 @@ class Person:
     def write_notebook(self, path, notebook):
         self.contents("PUT", path, body={"type": "notebook", "format": "json", "content": notebook})
 
-    def write_text(self, path, text):
-        self.contents("PUT", path, body={"type": "file", "format": "text", "content": text})
-
     def make_folders(self, path):
         parts = Path(path).parts
         for depth in range(1, len(parts) + 1):
@@ -71,6 +68,7 @@ class Outcome:
     feedback: dict = field(default_factory=dict)   # learner -> [(file name, text)] fetched
     gradebook: str = ""
     seconds: dict = field(default_factory=dict)
+    reached: list = field(default_factory=list)    # "a -> b": a's token opened b's server
 
 
 def _ok(answer, step):
@@ -111,17 +109,15 @@ def learner_version(instructor_notebook):
         return nbformat.read(target / instructor_notebook.name, as_version=4)
 
 
-def grade_as(instructor, source, workers):
-    """``make grade`` as the instructor's Unix user, on the collected folder; its output."""
+def as_instructor(instructor, *command):
+    """Run ``python -m ...command`` as the instructor's Unix user, in their home; its output."""
     home = instructor.account.home
-    command = [RUNUSER, "-u", instructor.name, "--", sys.executable, "-m", "cnncourse.instructor.grade",
-               str(source), str(home / COURSE_ROOT / "submitted"), str(home / GRADING),
-               "--workers", str(workers)]
-    done = subprocess.run(command, cwd=home, capture_output=True, text=True,
+    done = subprocess.run([RUNUSER, "-u", instructor.name, "--", sys.executable, "-m", *command], cwd=home,
+                          capture_output=True, text=True,
                           env={"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", "HOME": str(home),
-                               "LANG": "C.UTF-8"})
+                               "LANG": "C.UTF-8", "PYTHONPATH": str(ROOT)})
     if done.returncode != 0:
-        raise HubError(f"grading failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+        raise HubError(f"{command[0]} failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
     return done.stdout
 
 
@@ -153,9 +149,11 @@ def run_cycle(instructor, learners, chapter_notebook, source, workers=1, out=pri
     _ok(instructor.server("POST", f"{formgrader}/collect"), "collect")
     out("collected")
     graded = time.monotonic()
-    out(grade_as(instructor, source, workers).rstrip())
+    course, grading = instructor.account.home / COURSE_ROOT, instructor.account.home / GRADING
+    out(as_instructor(instructor, "cnncourse.instructor.grade", str(source), str(course / "submitted"),
+                      str(grading), "--workers", str(workers)).rstrip())
     outcome.seconds["grading"] = time.monotonic() - graded
-    _return_feedback(instructor, [learner.name for learner in learners], chapter)
+    out(as_instructor(instructor, "tools.class_demo.feedback", str(course), str(grading), chapter).rstrip())
     _ok(instructor.server("POST", f"{formgrader}/release_feedback"), "release_feedback")
     for learner in learners:
         learner.server("POST", "/assignments/fetch_feedback", form=step)
@@ -166,18 +164,6 @@ def run_cycle(instructor, learners, chapter_notebook, source, workers=1, out=pri
         if row["assignment"] == chapter:
             outcome.scores[row["student_id"]] = float(row["score"])
     return outcome
-
-
-def _return_feedback(instructor, names, chapter):
-    """Put each learner's feedback page where nbgrader's release_feedback looks for it, with the
-    submission's timestamp and secret (which name the page in the exchange)."""
-    for name in names:
-        submitted = f"{COURSE_ROOT}/submitted/{name}/{chapter}"
-        target = f"{COURSE_ROOT}/feedback/{name}/{chapter}"
-        instructor.make_folders(target)
-        instructor.write_text(f"{target}/{chapter}.html", instructor.read(f"{GRADING}/feedback/{name}/{chapter}.html"))
-        for extra in ("timestamp.txt", "submission_secret.txt"):
-            instructor.write_text(f"{target}/{extra}", instructor.read(f"{submitted}/{extra}"))
 
 
 def _fetched_feedback(learner, chapter):

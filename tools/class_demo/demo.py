@@ -68,6 +68,20 @@ def start_servers(hub, people, timeout=120):
             time.sleep(0.2)
 
 
+def others_reach(people):
+    """``["a -> b", ...]``: each time a learner's token opened someone else's server (should be none)."""
+    reached = []
+    for person in people[1:]:
+        for other in people:
+            if other is not person:
+                try:
+                    person.api.call("GET", f"/user/{other.name}/api/contents")
+                    reached.append(f"{person.name} -> {other.name}")
+                except HubError:
+                    pass
+    return reached
+
+
 def server_memory(person):
     """Resident memory (bytes) of every process running as this person (their server)."""
     total = 0
@@ -96,9 +110,8 @@ def run_demo(out=print, workers=1, during=None):
         create_accounts(accounts)
         instructor, *learners = accounts
         assert instructor.role == INSTRUCTOR
-        lay_out(folder, instructor, learners, [CHAPTER])
-        etc = {role: str(folder.etc(role)) for role in ("instructor", "learner")}
-        hub = Hub(folder, instructor.name, [a.name for a in learners], etc)
+        lay_out(folder, instructor, [CHAPTER])
+        hub = Hub(folder, instructor.name, [a.name for a in learners])
         started = time.monotonic()
         hub.start()
         out(f"JupyterHub at {hub.url}: instructor {instructor.name}, learners "
@@ -108,6 +121,7 @@ def run_demo(out=print, workers=1, during=None):
         out(f"hub and 3 servers up in {time.monotonic() - started:.1f} s")
         outcome = run_cycle(people[0], people[1:], CHAPTER, folder.source, workers=workers, out=out)
         outcome.seconds["learner_server_rss"] = server_memory(people[1])
+        outcome.reached = others_reach(people)
         if during:
             during(Class(folder, hub, people[0], people[1:]))
         return outcome, _clean(hub, accounts, root)

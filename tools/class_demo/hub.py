@@ -61,29 +61,43 @@ class Api:
         return json.loads(text) if text.strip() else None
 
 
+def hub_settings(folder, instructor, learners, ports, service_token=None, ip="127.0.0.1"):
+    """What tools/class_demo/jupyterhub_config.py reads: ``ports`` (public, hub, proxy_api), the
+    accounts, the role settings of ``folder``, this Python's servers; a service token for the demo."""
+    bin_dir = Path(sys.executable).parent
+    settings = {
+        "hub_dir": str(folder.hub), "ip": ip, "ports": dict(zip(("public", "hub", "proxy_api"), ports)),
+        "proxy": str(PROXY), "instructor": instructor, "learners": list(learners),
+        "singleuser": str(bin_dir / "jupyterhub-singleuser"),
+        "etc": {role: str(folder.etc(role)) for role in ("instructor", "learner")},
+        "pythonpath": str(ROOT), "path": os.pathsep.join([str(bin_dir), "/usr/local/bin", "/usr/bin", "/bin"]),
+    }
+    if service_token:
+        settings["service_token"] = service_token
+    return settings
+
+
+def write_settings(folder, settings):
+    """Write the settings into the hub's private folder (they may hold a token); their path."""
+    path = folder.hub / "settings.json"
+    path.write_text(json.dumps(settings, indent=1), encoding="utf-8")
+    os.chmod(path, 0o600)
+    return path
+
+
 class Hub:
     """``jupyterhub`` run as root with this class's settings; stopped (servers too) by :meth:`stop`."""
 
-    def __init__(self, folder, instructor, learners, etc):
+    def __init__(self, folder, instructor, learners):
         self.folder = folder
-        public, hub, proxy_api = free_ports(3)
-        self.url = f"http://127.0.0.1:{public}"
         self.service_token = secrets.token_hex(32)
-        bin_dir = Path(sys.executable).parent
-        self.settings = {
-            "hub_dir": str(folder.hub), "ports": {"public": public, "hub": hub, "proxy_api": proxy_api},
-            "proxy": str(PROXY), "instructor": instructor, "learners": list(learners),
-            "singleuser": str(bin_dir / "jupyterhub-singleuser"), "etc": etc,
-            "pythonpath": str(ROOT), "path": os.pathsep.join([str(bin_dir), "/usr/local/bin", "/usr/bin", "/bin"]),
-            "service_token": self.service_token,
-        }
+        self.settings = hub_settings(folder, instructor, learners, free_ports(3), self.service_token)
+        self.url = f"http://127.0.0.1:{self.settings['ports']['public']}"
         self.log_path = folder.hub / "jupyterhub.log"
         self.process = None
 
     def start(self, timeout=60):
-        settings = self.folder.hub / "settings.json"
-        settings.write_text(json.dumps(self.settings), encoding="utf-8")
-        os.chmod(settings, 0o600)
+        settings = write_settings(self.folder, self.settings)
         environment = {**os.environ, "CNNCOURSE_CLASS_SETTINGS": str(settings),
                        "PATH": self.settings["path"]}
         with open(self.log_path, "wb") as log:

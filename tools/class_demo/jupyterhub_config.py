@@ -13,8 +13,8 @@ c = get_config()  # noqa: F821 (JupyterHub's config loader provides it)
 settings = json.loads(Path(os.environ["CNNCOURSE_CLASS_SETTINGS"]).read_text(encoding="utf-8"))
 hub_dir = Path(settings["hub_dir"])
 
-# only on this machine's loopback: the proxy (public), the hub and the proxy's REST API
-c.JupyterHub.bind_url = f"http://127.0.0.1:{settings['ports']['public']}"
+# the proxy on settings["ip"] (the demo: 127.0.0.1); the hub and the proxy's REST API on loopback
+c.JupyterHub.bind_url = f"http://{settings['ip']}:{settings['ports']['public']}"
 c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{settings['ports']['hub']}"
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings['ports']['proxy_api']}"
 c.ConfigurableHTTPProxy.command = [settings["proxy"]]
@@ -22,8 +22,8 @@ c.JupyterHub.db_url = f"sqlite:///{hub_dir / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(hub_dir / "jupyterhub_cookie_secret")
 c.JupyterHub.cleanup_servers = True  # the hub stops every server when it stops
 
-# who may log in: the class's Unix users, checked by PAM (no password is set by the demo, so
-# nobody logs in through the form; the demo acts through API tokens)
+# who may log in: the class's Unix users, with their Unix passwords (PAM). The demo sets no
+# password, so nobody logs in through its form; it acts through API tokens.
 c.JupyterHub.authenticator_class = "pam"
 c.Authenticator.allowed_users = {settings["instructor"], *settings["learners"]}
 
@@ -48,6 +48,7 @@ c.Spawner.environment = {
 }
 
 # the demo's own service: makes each person's API token, nothing else
-c.JupyterHub.services = [{"name": "class-demo", "api_token": settings["service_token"]}]
-c.JupyterHub.load_roles = [{"name": "class-demo", "services": ["class-demo"],
-                            "scopes": ["admin:users", "admin:servers", "tokens"]}]
+if "service_token" in settings:
+    c.JupyterHub.services = [{"name": "class-demo", "api_token": settings["service_token"]}]
+    c.JupyterHub.load_roles = [{"name": "class-demo", "services": ["class-demo"],
+                                "scopes": ["admin:users", "admin:servers", "tokens"]}]
