@@ -5,7 +5,7 @@ import pytest
 from cnncourse.models.profile import zoo_profiles
 from cnncourse.models.published import IMAGENET_TOP1
 from cnncourse.widgets import ArchitectureExplorer, compare_models, explore_architecture
-from cnncourse.widgets.architecture_explorer import comparison_svg
+from cnncourse.widgets.architecture_explorer import comparison_svg, label_places
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +62,19 @@ def test_the_state_carries_every_profile_and_point(profiles):
 
 def test_profiles_are_computed_once():
     assert zoo_profiles() is zoo_profiles()
+
+
+def test_names_take_the_free_side_of_their_bubble_or_none():
+    # five bubbles on one spot: right, left, above, below, then no room left for the fifth name
+    places = label_places([(100, 100, 5, name) for name in ("alpha", "beta", "gamma", "delta", "eps")],
+                          (0, 0, 400, 300))
+    assert [place and place[2] for place in places] == ["start", "end", "middle", "middle", None]
+    assert places[2][1] < 100 < places[3][1]  # above, then below
+    # at the plot's right edge the name goes to the left of its bubble
+    assert label_places([(395, 100, 5, "edge")], (0, 0, 400, 300))[0][2] == "end"
+
+
+def test_the_zoo_chart_has_room_for_every_name(profiles):
+    svg = comparison_svg(compare_models(profiles), "macs")
+    assert all(f">{name}</text>" in svg for name in IMAGENET_TOP1)
+

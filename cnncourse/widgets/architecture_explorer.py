@@ -99,6 +99,38 @@ def compare_models(profiles=None, latencies=None):
             for name, p in profiles.items() if name in IMAGENET_TOP1]
 
 
+# a label's size in the chart's 10 px sans-serif: width per character, height above and below
+# its baseline
+LABEL_CHAR_PX, LABEL_ASCENT, LABEL_DESCENT = 5.6, 8, 2
+
+
+def label_places(bubbles, box):
+    """Where each bubble's name goes without covering a name placed before it: right of the bubble,
+    else left, above or below it, inside ``box``; None where none of the four fits (the bubble's
+    tooltip still names it).
+
+    bubbles: [(x, y, radius, text)] in pixels; box: (left, top, right, bottom) of the plot area.
+    Returns [(x, baseline y, text-anchor) or None], one per bubble.
+    """
+    placed, places = [], []
+    for x, y, radius, text in bubbles:
+        width = LABEL_CHAR_PX * len(text)
+        candidates = [(x + radius + 2, y + 3, "start"), (x - radius - 2, y + 3, "end"),
+                      (x, y - radius - 3, "middle"), (x, y + radius + 10, "middle")]
+        for tx, ty, anchor in candidates:
+            x0 = tx - {"start": 0, "end": width, "middle": width / 2}[anchor]
+            rect = (x0, ty - LABEL_ASCENT, x0 + width, ty + LABEL_DESCENT)
+            inside = box[0] <= rect[0] and rect[2] <= box[2] and box[1] <= rect[1] and rect[3] <= box[3]
+            if inside and not any(rect[0] < o[2] and o[0] < rect[2] and rect[1] < o[3] and o[1] < rect[3]
+                                  for o in placed):
+                placed.append(rect)
+                places.append((tx, ty, anchor))
+                break
+        else:
+            places.append(None)
+    return places
+
+
 def comparison_svg(points, x_axis="macs", width=620, height=360):
     """The bubble chart: x = MACs (millions) or latency (ms) on a log axis, y = top-1 %, bubble area
     proportional to the parameters. Points without a value for ``x_axis`` are left out."""
@@ -131,11 +163,15 @@ def comparison_svg(points, x_axis="macs", width=620, height=360):
     parts.append(f"<text x='{width / 2:.0f}' y='{height - 6}' text-anchor='middle'>{label}, log scale</text>"
                  f"<text x='12' y='{height / 2:.0f}' transform='rotate(-90 12 {height / 2:.0f})' "
                  "text-anchor='middle'>top-1 %</text>")
-    for i, (p, x, y) in enumerate(zip(shown, xs, ys)):
-        radius = 3 + 14 * np.sqrt(p.params / 150e6)
+    radii = [3 + 14 * np.sqrt(p.params / 150e6) for p in shown]
+    places = label_places([(px(x), py(y), r, p.name) for p, x, y, r in zip(shown, xs, ys, radii)],
+                          (left, top, width - right, height - bottom))
+    for i, (p, x, y, radius, place) in enumerate(zip(shown, xs, ys, radii, places)):
         parts.append(f"<circle cx='{px(x):.1f}' cy='{py(y):.1f}' r='{radius:.1f}' fill='{PALETTE[i % len(PALETTE)]}' "
-                     f"fill-opacity='0.45'><title>{escape(p.name)}: {p.params:,} parameters</title></circle>"
-                     f"<text x='{px(x) + radius + 2:.1f}' y='{py(y) + 3:.1f}'>{escape(p.name)}</text>")
+                     f"fill-opacity='0.45'><title>{escape(p.name)}: {p.params:,} parameters</title></circle>")
+        if place:
+            parts.append(f"<text x='{place[0]:.1f}' y='{place[1]:.1f}' text-anchor='{place[2]}'>"
+                         f"{escape(p.name)}</text>")
     return "".join(parts) + "</svg>"
 
 

@@ -96,15 +96,18 @@ function render({model, el}) {
     const view = exploreActivations(model.get("functions"), xMin, xMax, threshold, model.get("points"));
     const bands = view.curves.flatMap(c => c.flat.map(([start, end]) => ({start, end, colour: colours[c.name]})));
     const ends = [view.x[0], view.x[view.x.length - 1]];
-    const limits = threshold > 0 ? [{x: ends, y: [threshold, threshold], label: `|f'| = ${formatG(threshold, 6)}`, colour: "#999", dashed: true},
-                                    {x: ends, y: [-threshold, -threshold], label: "", colour: "#999", dashed: true}] : [];
+    const limits = threshold > 0 ? [threshold, -threshold].map(y => ({x: ends, y: [y, y], label: "", colour: "#999", dashed: true})) : [];
     const width = model.get("chart_width");
+    // no legend inside the charts, where a curve could run through it: the notes below name each
+    // function in its colour
+    const flat = threshold > 0 ? `flat parts (|f'| < ${formatG(threshold, 6)}, dashed) shaded` : "no threshold";
     charts.replaceChildren(
-      lineChart({lines: view.curves.map(c => ({x: view.x, y: c.y, label: c.name, colour: colours[c.name]})),
+      lineChart({lines: view.curves.map(c => ({x: view.x, y: c.y, label: "", colour: colours[c.name]})),
                  title: "f(x)", xLabel: "x", yLabel: "f(x)", bands, width}),
-      lineChart({lines: view.curves.map(c => ({x: view.x, y: c.dy, label: `${c.name}'`, colour: colours[c.name]})).concat(limits),
-                 title: "f'(x), flat parts shaded", xLabel: "x", yLabel: "f'(x)", bands, width}));
-    notes.replaceChildren(...view.curves.map(c => h("div", {}, [describeFlat(c, threshold) + " ",
+      lineChart({lines: view.curves.map(c => ({x: view.x, y: c.dy, label: "", colour: colours[c.name]})).concat(limits),
+                 title: `f'(x), ${flat}`, xLabel: "x", yLabel: "f'(x)", bands, width}));
+    notes.replaceChildren(...view.curves.map(c => h("div", {}, [
+      h("b", {style: `color:${colours[c.name]}`, text: c.name}), describeFlat(c, threshold).slice(c.name.length) + " ",
       h("span", {style: "color:#666", text: `(${descriptions[c.name]})`})])));
   }
   draw();

@@ -46,6 +46,28 @@ function pyNiceTicks(lo, hi, count = 5) {
   return Array.from({length: Math.max(n, 0)}, (_, i) => first + i * step + 0);
 }
 
+// Python's label_places: each bubble's name right of it, else left, above or below, where it
+// covers no name placed before it and stays in box = [left, top, right, bottom]; null if none fits.
+const [LABEL_CHAR_PX, LABEL_ASCENT, LABEL_DESCENT] = [5.6, 8, 2];
+export function labelPlaces(bubbles, box) {
+  const placed = [];
+  return bubbles.map(([x, y, radius, text]) => {
+    const width = LABEL_CHAR_PX * text.length;
+    const candidates = [[x + radius + 2, y + 3, "start"], [x - radius - 2, y + 3, "end"],
+                        [x, y - radius - 3, "middle"], [x, y + radius + 10, "middle"]];
+    for (const [tx, ty, anchor] of candidates) {
+      const x0 = tx - {start: 0, end: width, middle: width / 2}[anchor];
+      const rect = [x0, ty - LABEL_ASCENT, x0 + width, ty + LABEL_DESCENT];
+      const inside = box[0] <= rect[0] && rect[2] <= box[2] && box[1] <= rect[1] && rect[3] <= box[3];
+      if (inside && !placed.some(o => rect[0] < o[2] && o[0] < rect[2] && rect[1] < o[3] && o[1] < rect[3])) {
+        placed.push(rect);
+        return [tx, ty, anchor];
+      }
+    }
+    return null;
+  });
+}
+
 export function comparisonChart(points, xAxis = "macs", width = 620, height = 360) {
   const shown = points.filter(p => p[xAxis] !== null && p[xAxis] !== undefined);
   const xs = shown.length ? shown.map(p => Math.log10(xAxis === "macs" ? p.macs / 1e6 : p.latency_ms)) : [0];
@@ -70,12 +92,15 @@ export function comparisonChart(points, xAxis = "macs", width = 620, height = 36
              ["text", {x: 12, y: Math.round(height / 2), transform: `rotate(-90 12 ${Math.round(height / 2)})`,
                        "text-anchor": "middle"}, "top-1 %"]);
   const svg = svgOf(width, height, 10, parts);
+  const radii = shown.map(p => 3 + 14 * Math.sqrt(p.params / 150e6));
+  const places = labelPlaces(shown.map((p, i) => [px(xs[i]), py(ys[i]), radii[i], p.name]),
+                             [left, top, width - right, height - bottom]);
   shown.forEach((p, i) => {
-    const radius = 3 + 14 * Math.sqrt(p.params / 150e6);
-    const circle = s("circle", {cx: px(xs[i]), cy: py(ys[i]), r: radius.toFixed(1), fill: PALETTE[i % PALETTE.length],
+    const circle = s("circle", {cx: px(xs[i]), cy: py(ys[i]), r: radii[i].toFixed(1), fill: PALETTE[i % PALETTE.length],
                                 "fill-opacity": 0.45});
     circle.append(s("title", {}, `${p.name}: ${formatInt(p.params)} parameters`));
-    svg.append(circle, s("text", {x: px(xs[i]) + radius + 2, y: py(ys[i]) + 3}, p.name));
+    svg.append(circle);
+    if (places[i]) svg.append(s("text", {x: places[i][0], y: places[i][1], "text-anchor": places[i][2]}, p.name));
   });
   return svg;
 }

@@ -36,10 +36,12 @@ function render({model, el}) {
     const layers = Array.from({length: depth}, (_, i) => i + 1);
     const norms = chosen.map(name => flowNorms(logNorms, names, scales, depths, name, scale, depth));
     chart.replaceChildren(lineChart({
-      lines: chosen.map((name, i) => ({x: layers, y: norms[i], label: name, colour: colours[name]})),
+      // unlabelled: the notes below name each function in its colour, where no curve runs through them
+      lines: chosen.map((name, i) => ({x: layers, y: norms[i], label: "", colour: colours[name]})),
       title: `gradient reaching each layer: ${depth} layers of width ${width}, weights x${formatG(scale, 6)}`,
       xLabel: "layer (1 = next to the input)", yLabel: "gradient norm (log scale)", logY: true, width: 600, height: 300}));
-    notes.replaceChildren(...chosen.map((name, i) => h("div", {text: flowNote(name, norms[i], depth)})));
+    notes.replaceChildren(...chosen.map((name, i) => h("div", {}, [
+      h("b", {style: `color:${colours[name]}`, text: name}), flowNote(name, norms[i], depth).slice(name.length)])));
   }
   draw();
   model.on("change", draw);  // a change from any side (these controls, the kernel) redraws
