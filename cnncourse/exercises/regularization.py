@@ -17,6 +17,12 @@ def _dropout_case(seed, shape, p, training):
     return {"x": x, "p": float(p), "seed": int(seed), "training": bool(training)}
 
 
+def _over(values, p):
+    """values / p, with no warning at p = 0 (a wrong answer's division, for a hint)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return values / p
+
+
 def _dropout_name(case):
     return (f"dropout(x of shape {case['x'].shape}, p={case['p']:g}, rng=np.random.default_rng("
             f"{case['seed']}), training={case['training']})")
@@ -63,10 +69,10 @@ def _dropout_compare(case, out):
                   "by 1 - p, so that each value's expected output equals its input."),
                  (x * keep * (1 - p), "You multiplied the kept values by 1 - p; inverted dropout divides "
                   "them by 1 - p during training (and then does nothing at evaluation)."),
-                 (x * keep / p, "Divide by the probability of keeping a value, 1 - p, not by p."),
+                 (_over(x * keep, p), "Divide by the probability of keeping a value, 1 - p, not by p."),
                  (x * inverse / (1 - p), "You kept the values where u < p, that is with probability p: "
                   "p is the probability of dropping, so keep them where u >= p."),
-                 (x * inverse / p, "You kept the values where u < p, that is with probability p: p is "
+                 (_over(x * inverse, p), "You kept the values where u < p, that is with probability p: p is "
                   "the probability of dropping, so keep them where u >= p and divide by 1 - p.")]
         got = as_number_array(out["y"], name)
         if got.shape == x.shape and not _isclose(got, expected, atol=1e-6, rtol=0).all():

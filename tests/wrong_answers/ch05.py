@@ -103,12 +103,10 @@ CATALOGUE = {
     "check_momentum_step": dict(names=("my_momentum_step",), right=[
         _step("momentum * velocity + grad", "param - lr * velocity_new"),
         """def my_momentum_step(param, grad, velocity, lr, momentum):
-    p = torch.tensor(param, requires_grad=True)
-    optimizer = torch.optim.SGD([p], lr=lr, momentum=momentum)
-    optimizer.state[p]["momentum_buffer"] = torch.tensor(velocity)
-    p.grad = torch.tensor(grad)
-    optimizer.step()
-    return p.detach().numpy(), optimizer.state[p]["momentum_buffer"].numpy()""",
+    velocity *= momentum
+    velocity += grad
+    param -= lr * velocity
+    return param, velocity""",
     ], wrong=[
         (_step("momentum * velocity - lr * grad", "param + velocity_new"), "other formulation"),
         (_step("momentum * velocity + (1 - momentum) * grad", "param - lr * velocity_new"), "moving average"),
