@@ -4,7 +4,7 @@
 // layer's filters are redrawn as it learns; at the end, the confusion matrix and the mistakes.
 // (cnncourse.widgets.live_trainer is the Python side: the data, the choices and their checks.)
 
-const FRAME_BUDGET_MS = 12;  // training time per animation frame; drawing takes a few ms more
+const FRAME_BUDGET_MS = 10;  // training time per animation frame; drawing takes a few ms more
 const SHOWN_MISTAKES = 12;
 
 // {images: uint8 0..16, labels} packed by Python -> {images: Float32Array in [0, 1], labels}
@@ -23,7 +23,8 @@ export function settings_of(model) {
 export function describe(trainer) {
   const lr = formatG(trainer.settings.lr, 4), h = trainer.history;
   if (trainer.status === "diverged") {
-    return `The run diverged at learning rate ${lr}. ${trainer.reason} Each step overshot the minimum ` +
+    return `The run diverged at learning rate ${lr}. ${trainer.reason} (The light line of the loss chart ` +
+           "shows it jump.) Each step overshot the minimum " +
            "and landed where the gradient is even steeper, so the next step was larger still: the weights " +
            "blow up instead of settling. Training stopped there; lower the learning rate and press Train.";
   }
@@ -39,13 +40,16 @@ export function describe(trainer) {
          `training loss ${formatF(h.train_loss[h.train_loss.length - 1], 3)}.`;
 }
 
+// Loss (log scale, with every step's loss in a light line: a divergence shows as a jump) and accuracy
 function curves(trainer) {
-  const h = trainer.history, xRange = [0, trainer.settings.epochs];
+  const h = trainer.history, stepped = trainer.step_losses.epoch;
+  const xRange = [0, trainer.status === "diverged" ? stepped[stepped.length - 1] : trainer.settings.epochs];  // zoom on a divergence
   const line = (key, label, colour, dashed = false) => ({x: h.epoch, y: h[key], label, colour, dashed});
+  const steps = {x: stepped, y: trainer.step_losses.loss, label: "each step", colour: "#aec7e8"};
   return [
-    lineChart({lines: [line("train_loss", "train", PALETTE[0]), line("val_loss", "held out", PALETTE[1], true)], xRange,
-               title: "loss", xLabel: "epoch", yLabel: "cross-entropy", width: 330, height: 230}),
-    lineChart({lines: [line("train_accuracy", "train", PALETTE[0]), line("val_accuracy", "held out", PALETTE[1], true)], xRange,
+    lineChart({lines: [steps, line("train_loss", "train", PALETTE[0]), line("val_loss", "held out", PALETTE[1], true)],
+               xRange, logY: true, title: "loss", xLabel: "epoch", yLabel: "cross-entropy", width: 330, height: 230}),
+    lineChart({lines: [line("train_accuracy", "", PALETTE[0]), line("val_accuracy", "", PALETTE[1], true)], xRange,  // legend: loss's
                yRange: [0, 1], title: "accuracy", xLabel: "epoch", yLabel: "accuracy", width: 330, height: 230}),
   ];
 }
@@ -175,7 +179,7 @@ function render({model, el}) {
 
   function draw(newPoint) {
     const h_ = trainer.history, last = h_.val_accuracy.length - 1;
-    if (newPoint) charts.replaceChildren(...curves(trainer));
+    if (newPoint || trainer.status === "diverged") charts.replaceChildren(...curves(trainer));
     drawFilters(filters, trainer);
     const seconds = (wall + (frame !== null ? performance.now() - started : 0)) / 1000;
     const parts = [`epoch ${formatF(trainer.epoch, 2)} of ${trainer.settings.epochs}`, `step ${formatInt(trainer.steps)}`];

@@ -32,6 +32,7 @@ export class Trainer {
     this.first_loss = null;
     this.pending = {loss: 0, correct: 0, examples: 0};  // since the last point of the curves
     this.history = {epoch: [], train_loss: [], train_accuracy: [], val_loss: [], val_accuracy: []};
+    this.step_losses = {epoch: [], loss: []};  // every step's loss, the diverging one included
     this.status = "ready";                   // ready, training, done, diverged
     this.reason = null;                      // why a diverged run stopped
   }
@@ -53,6 +54,8 @@ export class Trainer {
     const [x, y] = batch(this.train, indices, this.Type);
     const [loss, grads, scores] = this.model.loss_and_gradients(x, y);
     this.first_loss ??= loss;
+    this.step_losses.epoch.push((this.seen + indices.length) / this.count);
+    this.step_losses.loss.push(loss);
     if (!Number.isFinite(loss) || loss > DIVERGENCE_FACTOR * this.first_loss) {
       this.diverge(loss);
       return;
