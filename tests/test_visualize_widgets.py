@@ -189,12 +189,14 @@ import(url).then((module) => {
   const model = {get: (k) => state[k], set: (k, v) => { state[k] = v; notify(k); },
                  on: (event, f) => { (listeners[event] = listeners[event] || []).push(f); }, save_changes: () => {}};
   const el = document.createElement("div");
+  el.style.width = "700px";  // about the book's text column
   document.body.replaceChildren(el);
   module.default.render({model, el});
   const report = () => ({text: el.querySelector(selector) ? el.querySelector(selector).textContent : null,
     drawn: [...el.querySelectorAll("canvas")].map((c) => {
       const data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
       let n = 0; for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++; return n; }),
+    tops: [...el.querySelectorAll("figure")].map((f) => Math.round(f.getBoundingClientRect().top)),
     state: {...state, photos: undefined, maps: undefined, images: undefined}});
   const out = [report()];
   for (const [kind, name, value] of steps) {
@@ -237,15 +239,18 @@ def test_saliency_view_draws_and_its_controls_change_the_choice(browser, results
 
 def test_autoencoder_view_draws_every_image(browser):
     torch.manual_seed(0)
-    explorer = AutoencoderExplorer({"plain": ConvAutoencoder(code_size=4)}, digit=2, noise=0.1)
+    models = {"plain": ConvAutoencoder(code_size=4), "denoising": ConvAutoencoder(code_size=3)}
+    explorer = AutoencoderExplorer(models, digit=2, noise=0.1)
     steps = [["range", "digit", 5], ["range", "noise", 4], ["range", "noise", 0]]
     reports = render_in_browser(browser, explorer, steps, ".cnn-autoencoder-panels")
-    # clean, input and the model's reconstruction, side by side
-    assert len(reports[0]["drawn"]) == 3 and all(n == 160 * 160 for n in reports[0]["drawn"])
+    # clean, input and the two reconstructions, side by side in one row whatever the captions
+    assert len(reports[0]["drawn"]) == 4 and all(n == 160 * 160 for n in reports[0]["drawn"])
+    assert all(len(set(report["tops"])) == 1 for report in reports)
     assert reports[1]["state"]["digit"] == 5 and reports[2]["state"]["noise"] == NOISES[4]
     for report in reports:
         digit, noise = report["state"]["digit"], report["state"]["noise"]
-        carried = {name: unpack(explorer.images[f"{digit}|{noise:g}|{name}"]) for name in ("input", "plain")}
+        carried = {name: unpack(explorer.images[f"{digit}|{noise:g}|{name}"])
+                   for name in ("input", "plain", "denoising")}
         clean = unpack(explorer.images[f"{digit}|0|input"])
         expected = [autoencoder_caption("clean", digit, noise, 0.0)] + [
             autoencoder_caption(name, digit, noise, image_error(carried[name], clean)) for name in carried]

@@ -35,12 +35,14 @@ function render({model, el}) {
   const noise = slider("noise", "noise", 0, noises.length - 1, 1,
                        noises.indexOf(model.get("noise")), i => set("noise", noises[i]));
   const panels = ["clean", "input", ...model.get("names")];
-  const canvases = panels.map(() => h("canvas", {style: "margin:4px 12px 4px 0"}));
-  const captions = panels.map(() => h("figcaption", {style: "font-size:90%"}));
+  const canvases = panels.map(() => h("canvas", {style: "margin:4px 0"}));
+  // as wide as the picture, so that the panels stay side by side; long captions wrap
+  const side = Object.values(model.get("images"))[0].shape[1] * AUTOENCODER_ZOOM;
+  const captions = panels.map(() => h("figcaption", {style: "font-size:90%;text-align:left"}));
   el.append(h("div", {style: "display:flex;flex-wrap:wrap"}, [digit.el, noise.el]),
             h("div", {class: "cnn-autoencoder-panels",
                       style: "display:flex;flex-wrap:wrap;align-items:flex-start"},
-              panels.map((_, i) => h("figure", {style: "margin:0 8px 0 0"},
+              panels.map((_, i) => h("figure", {style: `margin:0 12px 0 0;width:${side}px`},
                                      [canvases[i], captions[i]]))));
 
   function draw() {
