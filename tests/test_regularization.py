@@ -87,7 +87,9 @@ def test_small_cnn_layers_and_parameter_counts():
     count = lambda model: sum(p.numel() for p in model.parameters())  # noqa: E731
     # conv 1->16: 160, conv 16->32: 4,640, dense 128->64: 8,256, dense 64->10: 650
     assert count(small_cnn()) == 160 + 4640 + 8256 + 650 == 13706
-    assert count(small_cnn(batch_norm=True)) == 13706 + 2 * (16 + 32)
+    # with batch norm: no convolution bias (48 fewer), a gamma and a beta per channel (96 more)
+    assert count(small_cnn(batch_norm=True)) == 13706 - (16 + 32) + 2 * (16 + 32)
+    assert small_cnn(batch_norm=True).conv1.bias is None and small_cnn().conv1.bias is not None
     model = small_cnn(dropout=0.5, spatial_dropout=0.1)
     names = [name for name, _ in model.named_children()]
     assert names.index("drop1") < names.index("dense1") < names.index("drop2") < names.index("dense2")

@@ -71,8 +71,14 @@ def test_normalization_uses_batch_statistics_in_training_and_running_ones_in_eva
     assert train["output_mean"] == pytest.approx(0, abs=1e-9) and train["output_std"] == pytest.approx(1, abs=1e-3)
 
 
-def test_a_batch_of_two_always_normalizes_to_minus_one_and_one():
-    np.testing.assert_allclose(np.sort(explore_normalization(2, True)["y"]), [-1, 1], atol=1e-4)
+def test_a_batch_of_two_normalizes_to_plus_and_minus_d_over_root_d_squared_plus_four_eps():
+    """Two values a distance d apart: mean in the middle, biased variance d^2 / 4, so the outputs are
+    +-(d / 2) / sqrt(d^2 / 4 + eps) = +-d / sqrt(d^2 + 4 eps): -1 and +1 only up to eps."""
+    x = explore_normalization(2, True)["x"]
+    d = abs(x[0] - x[1])
+    expected = d / np.sqrt(d ** 2 + 4 * EPS)
+    np.testing.assert_allclose(np.sort(explore_normalization(2, True)["y"]), [-expected, expected], rtol=1e-12)
+    assert expected < 1
 
 
 def test_normalization_widget_carries_every_batch_size_and_mode():
@@ -173,7 +179,7 @@ def test_views_draw_and_react_in_the_browser(browser):
 
     overfitting = OverfittingExplorer(fake_grid())
     got = js_call(browser, OverfittingExplorer._esm + SMOKE, "smoke", synced(overfitting), [["train_size", "150"]])
-    assert got["before"]["svgs"] == 2 and got["state"]["train_size"] == 150
+    assert got["before"]["svgs"] == 2 + 2 and got["state"]["train_size"] == 150  # two charts, two legend keys
     overfitting.train_size = 150
     assert gap_sentence(overfitting.shown) in got["after"]["text"]
 
@@ -182,3 +188,27 @@ def test_views_draw_and_react_in_the_browser(browser):
     photo = augmentation.shown["original"].shape
     assert got["before"]["canvases"] == [[photo[1] * 5, photo[0] * 5]] * 2
     assert got["after"]["canvases"] == [[16 * 12, 16 * 12]] * 2 and "flip, strength 0.5, seed 0" in got["after"]["text"]
+
+
+LAYOUT = """
+export function layout(state) {
+  const model = {get: (k) => state[k], set: () => {}, on: () => {}, save_changes: () => {}};
+  const el = document.createElement("div");
+  el.style.width = "700px";
+  document.body.append(el);
+  render({model, el});
+  const left = (name) => el.querySelector(`[data-trait="${name}"]`).getBoundingClientRect().left;
+  return {buttons: ["train_size", "weight_decay", "dropout"].map(left),
+          chartTexts: [...el.querySelectorAll(".cnn-chart svg text")].map((t) => t.textContent),
+          legend: el.querySelector(".cnn-legend").textContent};
+}
+"""
+
+
+def test_overfitting_explorer_aligns_its_rows_and_keeps_the_legend_off_the_curves(browser):
+    """The three control rows start their buttons at one x (the 'dropout' row was out of line), and
+    the legend is under the charts, not inside them where the training curve runs near 1.0."""
+    got = js_call(browser, OverfittingExplorer._esm + LAYOUT, "layout", synced(OverfittingExplorer(fake_grid())))
+    assert len(set(got["buttons"])) == 1, got["buttons"]
+    assert not {"train", "validation"} & set(got["chartTexts"])
+    assert got["legend"] == "training setvalidation set"

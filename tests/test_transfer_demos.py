@@ -37,19 +37,19 @@ def test_epochs_give_about_the_asked_number_of_steps():
 
 def test_learning_curve_summary_is_mean_min_max_per_point():
     curve = LearningCurve((1, 5), (0, 1, 2), np.array([[0.5, 0.9], [0.7, 0.8], [0.6, 1.0]]),
-                          np.array([[0.1, 0.3], [0.2, 0.3], [0.3, 0.3]]))
+                          np.array([[0.1, 0.3], [0.2, 0.3], [0.3, 0.3]]), test_size=640)
     k, p_mean, p_min, p_max, s_mean, s_min, s_max = curve.summary()[1]
     assert (k, p_min, p_max, s_min, s_max) == (5, 0.8, 1.0, 0.3, 0.3)
     assert p_mean == pytest.approx(0.9) and s_mean == pytest.approx(0.3)
 
 
 def test_format_table_has_one_aligned_row_per_strategy():
-    rows = [StrategyResult("feature extraction", 0.934, 10248, 3.27, History()),
-            StrategyResult("from scratch", 0.467, 3381256, 27.2, History())]
+    rows = [StrategyResult("feature extraction", 0.934, 10248, 3.27, History(), 240, 640),
+            StrategyResult("Lite0 from scratch", 0.467, 3381256, 27.2, History(), 240, 640)]
     assert format_table(rows).splitlines() == [
         "strategy                 accuracy   trainable  seconds",
         "feature extraction          93.4%      10,248      3.3",
-        "from scratch                46.7%   3,381,256     27.2"]
+        "Lite0 from scratch          46.7%   3,381,256     27.2"]
 
 
 def test_input_scalings_and_their_bad_name():

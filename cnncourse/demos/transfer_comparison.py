@@ -1,14 +1,15 @@
 """Chapter 8's experiments: four ways to use ImageNet weights on the texture task, against scratch.
 
 Every strategy starts from EfficientNet-Lite0 (:func:`cnncourse.transfer.lite0_for_task`) on the
-64 x 64 grey patches of :mod:`cnncourse.data.textures`, and reports a :class:`StrategyResult`
-(test accuracy, trainable parameters, seconds of wall time, the training history):
+48 x 48 grey patches of :mod:`cnncourse.data.textures`, and reports a :class:`StrategyResult`
+(test accuracy, trainable parameters, seconds of wall time, the training history, and how many
+patches it was trained and tested on):
 
 1. feature extraction: everything frozen but the classifier, trained on cached features;
 2. fine-tuning the top: stage7, head and classifier trained on cached stage6 outputs;
 3. progressive unfreezing: the classifier, then the top, then the whole network with small,
    per-stage learning rates (batch-norm statistics kept fixed);
-4. the same network from random weights, every parameter trained.
+4. the same network (Lite0) from random weights, every parameter trained.
 
 :func:`learning_curve` compares a linear classifier on the frozen features with a small CNN
 trained from scratch, over labels per class and seeds. :func:`imagenet_top1` and
@@ -39,7 +40,7 @@ from ..validation import as_int
 SIZE = 48
 NUM_CLASSES = len(TEXTURES)
 TOP = ("stage7", "head", "classifier")
-STRATEGIES = ("feature extraction", "fine-tune the top", "progressive unfreezing", "from scratch")
+STRATEGIES = ("feature extraction", "fine-tune the top", "progressive unfreezing", "Lite0 from scratch")
 # Per-stage learning rates of the last phase of progressive unfreezing: small at the bottom.
 STAGE_LRS = {"stem": 1e-5, "stage1": 1e-5, "stage2": 1e-5, "stage3": 1e-5, "stage4": 3e-5, "stage5": 3e-5,
              "stage6": 3e-5, "stage7": 1e-4, "head": 1e-4, "classifier": 3e-4}
@@ -51,13 +52,16 @@ RECIPES = {  # epochs, learning rate, batch size
 
 @dataclass
 class StrategyResult:
-    """One row of the comparison table, and the run behind it."""
+    """One row of the comparison table, and the run behind it: ``accuracy`` is measured on
+    ``test_size`` test patches after training on ``train_size`` labelled patches."""
 
     name: str
     accuracy: float
     trainable: int
     seconds: float
     history: History = field(repr=False)
+    train_size: int
+    test_size: int
 
 
 def task_data(size=SIZE, per_class=None, seed=0):
@@ -105,7 +109,8 @@ def feature_extraction(train, test, cache_dir, seed=0):
     start = time.perf_counter()
     model = freeze(_lite0(train, seed), trainable="classifier")
     history, accuracy = _on_cache(model, ["classifier"], "head", train, test, cache_dir, "classifier", seed)
-    return StrategyResult(STRATEGIES[0], accuracy, trainable_parameters(model), time.perf_counter() - start, history)
+    return StrategyResult(STRATEGIES[0], accuracy, trainable_parameters(model), time.perf_counter() - start, history,
+                          len(train), len(test))
 
 
 def fine_tune_top(train, test, cache_dir, seed=0):
@@ -113,7 +118,8 @@ def fine_tune_top(train, test, cache_dir, seed=0):
     start = time.perf_counter()
     model = freeze(_lite0(train, seed), trainable=TOP)
     history, accuracy = _on_cache(model, TOP, "stage6", train, test, cache_dir, "top", seed)
-    return StrategyResult(STRATEGIES[1], accuracy, trainable_parameters(model), time.perf_counter() - start, history)
+    return StrategyResult(STRATEGIES[1], accuracy, trainable_parameters(model), time.perf_counter() - start, history,
+                          len(train), len(test))
 
 
 def progressive_unfreezing(train, test, cache_dir, seed=0, device=None):
@@ -130,7 +136,8 @@ def progressive_unfreezing(train, test, cache_dir, seed=0, device=None):
     accuracy = evaluate(model, test, device=device)["accuracy"]
     history = History(**{key: sum((getattr(h, key) for h in phases), []) for key in ("train_loss", "train_accuracy",
                                                                                      "lr")})
-    return StrategyResult(STRATEGIES[2], accuracy, trainable_parameters(model), time.perf_counter() - start, history)
+    return StrategyResult(STRATEGIES[2], accuracy, trainable_parameters(model), time.perf_counter() - start, history,
+                          len(train), len(test))
 
 
 def fine_tune_top_on_images(per_class=10, epochs=1, batch_size=32, seed=0, device=None):
@@ -153,7 +160,8 @@ def from_scratch(train, test, seed=0, device=None):
     model = _lite0(train, seed, pretrained=False)
     history = _fit(model, train, "scratch", seed, device=device)
     accuracy = evaluate(model, test, device=device)["accuracy"]
-    return StrategyResult(STRATEGIES[3], accuracy, trainable_parameters(model), time.perf_counter() - start, history)
+    return StrategyResult(STRATEGIES[3], accuracy, trainable_parameters(model), time.perf_counter() - start, history,
+                          len(train), len(test))
 
 
 def compare_strategies(train, test, cache_dir, seed=0, device=None):
@@ -188,13 +196,14 @@ def _epochs_for(examples, steps, batch_size):
 
 @dataclass
 class LearningCurve:
-    """Test accuracy against labelled examples per class, one row per seed: ``pretrained`` and
-    ``scratch`` are (len(seeds), len(per_class)) arrays."""
+    """Test accuracy (on ``test_size`` test patches) against labelled examples per class, one row
+    per seed: ``pretrained`` and ``scratch`` are (len(seeds), len(per_class)) arrays."""
 
     per_class: tuple
     seeds: tuple
     pretrained: np.ndarray
     scratch: np.ndarray
+    test_size: int
 
     def summary(self):
         """Rows (labels per class, pretrained mean, min, max, scratch mean, min, max)."""
@@ -224,7 +233,7 @@ def learning_curve(train_features, test_features, train_images, test_images, per
                     subset = torch.utils.data.TensorDataset(*(t[keep] for t in train.tensors))
                     fit(model, subset, epochs=epochs, lr=3e-3, batch_size=16, seed=seed, progress=False)
                     scores[m, s, i] = evaluate(model, test)["accuracy"]
-    return LearningCurve(per_class, tuple(seeds), scores[0], scores[1])
+    return LearningCurve(per_class, tuple(seeds), scores[0], scores[1], len(test_images))
 
 
 def _seeded(build, seed):

@@ -4,7 +4,7 @@ channels -> the map that channel computes on the photo.
 :func:`stage_outputs` runs the network once per photo and keeps every shown stage's output;
 :func:`explore_feature_maps` is the pure reference for one (stage, channel). The
 :class:`FeatureMapExplorer` carries, for each photo and stage, the :data:`CHANNELS` channels that
-respond most strongly to the book's photos, as uint8 maps, so its JavaScript view
+respond most strongly to that photo (ranked per photo), as uint8 maps, so its JavaScript view
 (js/feature_map_explorer.js) switches between them in the static book with no kernel.
 """
 
@@ -29,6 +29,7 @@ SHOWN_STAGES = ("stem", "stage2", "stage3", "stage4", "stage6", "head")
 CHANNELS = 4          # channels carried per stage
 MAX_SIDE = 56         # larger maps (the stem's 112 x 112) are carried average-pooled to this side
 PHOTO_SIDE = 96       # the photo as shown next to the maps
+RANKS = ("strongest", "2nd strongest", "3rd strongest", "4th strongest")[:CHANNELS]
 
 
 @torch.no_grad()
@@ -54,9 +55,19 @@ class FeatureMapView:
     stage_shape: tuple
 
     def grey(self):
-        """The map stretched to 0..1 for display (all zeros when the map is constant)."""
+        """The map stretched to 0..1 for display (mid-grey 0.5 when the map is constant)."""
         span = self.high - self.low
-        return (self.values - self.low) / span if span > 0 else np.zeros_like(self.values)
+        return (self.values - self.low) / span if span > 0 else np.full_like(self.values, 0.5)
+
+    def caption(self, rank):
+        """The words under the map; ``rank`` is the channel's rank on its photo (0: strongest)."""
+        c, h, w = self.stage_shape
+        if self.high > self.low:
+            values = f"values {self.low:.2f} to {self.high:.2f} (black to white)"
+        else:  # nothing to stretch: say so rather than draw a black square
+            values = f"the same value, {self.low:.2f}, at every position (drawn mid-grey)"
+        return (f"{self.stage}: {c} channels of {h}x{w}. Channel {self.channel} (the {RANKS[rank]} on "
+                f"this photo), {values}.")
 
 
 def explore_feature_maps(outputs, stage, channel):
@@ -72,10 +83,14 @@ def explore_feature_maps(outputs, stage, channel):
     return FeatureMapView(stage, channel, values, float(values.min()), float(values.max()), tuple(maps.shape))
 
 
-def strongest_channels(outputs_by_photo, stage, count=CHANNELS):
-    """The ``count`` channels of ``stage`` with the largest mean activation over the photos."""
-    means = np.mean([outputs[stage].mean(axis=(1, 2)) for outputs in outputs_by_photo.values()], axis=0)
+def strongest_channels(outputs, stage, count=CHANNELS):
+    """The ``count`` channels of ``stage`` with the largest mean activation on one photo
+    (``outputs``: that photo's ``{stage: (C, H, W)}``), strongest first."""
+    if stage not in outputs:
+        raise ValueError(f"stage must be one of {', '.join(outputs)}, got {stage!r}")
+    means = outputs[stage].mean(axis=(1, 2))
     return [int(c) for c in np.argsort(-means, kind="stable")[:count]]
+
 
 
 def _carried(view):
@@ -89,34 +104,35 @@ def _carried(view):
 
 class FeatureMapExplorer(anywidget.AnyWidget):
     """Controls (traits): ``photo`` (one of :data:`PHOTOS`), ``stage`` (one of :data:`SHOWN_STAGES`)
-    and ``channel`` (0 .. CHANNELS - 1: the stage's strongest channels, strongest first). ``view``
-    is what is shown, from :func:`explore_feature_maps`."""
+    and ``channel`` (0 .. CHANNELS - 1: the rank among the stage's strongest channels on that photo,
+    strongest first). ``view`` is what is shown, from :func:`explore_feature_maps`."""
 
-    _esm = esm("feature_map_explorer")
+    _esm = esm("feature_map_explorer", "ui")
     photo = traitlets.Unicode(PHOTOS[0]).tag(sync=True)
     stage = traitlets.Unicode(SHOWN_STAGES[0]).tag(sync=True)
     channel = traitlets.Int(0).tag(sync=True)
     photos = traitlets.Dict().tag(sync=True)    # name -> pack(uint8 (PHOTO_SIDE, PHOTO_SIDE, 3))
     maps = traitlets.Dict().tag(sync=True)      # photo -> stage -> pack(uint8 (CHANNELS, h, w))
     ranges = traitlets.Dict().tag(sync=True)    # photo -> stage -> [[low, high] per carried channel]
-    stages = traitlets.Dict().tag(sync=True)    # stage -> {"channels": [ids], "shape": [C, H, W]}
+    channels = traitlets.Dict().tag(sync=True)  # photo -> stage -> [channel ids, strongest first]
+    stages = traitlets.Dict().tag(sync=True)    # stage -> [C, H, W]
 
     def __init__(self, photo=PHOTOS[0], stage=SHOWN_STAGES[0], channel=0, model=None, **kwargs):
         model = efficientnet_lite0(pretrained=True) if model is None else model
         images = {name: _rgb(load_image(name)) for name in PHOTOS}
         with one_thread():
             self._outputs = {name: stage_outputs(image, SHOWN_STAGES, model) for name, image in images.items()}
-        stages = {s: {"channels": strongest_channels(self._outputs, s),
-                      "shape": list(self._outputs[PHOTOS[0]][s].shape)} for s in SHOWN_STAGES}
-        maps, ranges = {}, {}
+        stages = {s: list(self._outputs[PHOTOS[0]][s].shape) for s in SHOWN_STAGES}
+        maps, ranges, channels = {}, {}, {}
         for name, outputs in self._outputs.items():
-            maps[name], ranges[name] = {}, {}
+            maps[name], ranges[name], channels[name] = {}, {}, {}
             for s in SHOWN_STAGES:
-                views = [explore_feature_maps(outputs, s, c) for c in stages[s]["channels"]]
+                channels[name][s] = strongest_channels(outputs, s)
+                views = [explore_feature_maps(outputs, s, c) for c in channels[name][s]]
                 maps[name][s] = pack(np.stack([_carried(v) for v in views]), "uint8")
                 ranges[name][s] = [[round(v.low, 4), round(v.high, 4)] for v in views]
         shown = {name: pack(np.round(_resized(image) * 255), "uint8") for name, image in images.items()}
-        super().__init__(photos=shown, maps=maps, ranges=ranges, stages=stages, **kwargs)
+        super().__init__(photos=shown, maps=maps, ranges=ranges, channels=channels, stages=stages, **kwargs)
         self.photo, self.stage, self.channel = photo, stage, channel
 
     _valid_photo = one_of("photo", PHOTOS)
@@ -133,7 +149,7 @@ class FeatureMapExplorer(anywidget.AnyWidget):
     @property
     def view(self):
         """The :class:`FeatureMapView` for the current controls."""
-        index = self.stages[self.stage]["channels"][self.channel]
+        index = self.channels[self.photo][self.stage][self.channel]
         return explore_feature_maps(self._outputs[self.photo], self.stage, index)
 
 

@@ -9,13 +9,16 @@ export function mapOf(packed, index) {
   return { values, h, w };
 }
 
-// The caption under the map, the same words for Python's tests to read.
-export function caption(stage, info, channel, range) {
-  const [c, h, w] = info.shape;
-  const rank = ["strongest", "2nd strongest", "3rd strongest", "4th strongest"][channel] ?? `#${channel + 1}`;
-  return `${stage}: ${c} channels of ${h}x${w}. Channel ${info.channels[channel]} (the ${rank} on these ` +
-    `photos), values ${range[0].toFixed(2)} to ${range[1].toFixed(2)} (black to white).`;
+// The caption under the map (FeatureMapView.caption in Python); shape [C, H, W], range [low, high].
+export function caption(stage, shape, id, rank, range) {
+  const [c, h, w] = shape;
+  const values = range[1] > range[0]
+    ? `values ${formatF(range[0], 2)} to ${formatF(range[1], 2)} (black to white)`
+    : `the same value, ${formatF(range[0], 2)}, at every position (drawn mid-grey)`;
+  return `${stage}: ${c} channels of ${h}x${w}. Channel ${id} (the ${RANKS[rank]} on this photo), ${values}.`;
 }
+
+const RANKS = ["strongest", "2nd strongest", "3rd strongest", "4th strongest"];
 
 function drawRGB(canvas, packed, scale) {
   const pixels = unpack(packed);
@@ -51,7 +54,8 @@ function render({ model, el }) {
     drawRGB(photoCanvas, model.get("photos")[photo], 2);
     const map = mapOf(model.get("maps")[photo][stage], channel);
     drawGrey(mapCanvas, map.values, map.h, map.w, Math.max(1, Math.floor(192 / map.h)));
-    text.textContent = caption(stage, model.get("stages")[stage], channel, model.get("ranges")[photo][stage][channel]);
+    text.textContent = caption(stage, model.get("stages")[stage], model.get("channels")[photo][stage][channel], channel,
+      model.get("ranges")[photo][stage][channel]);
   }
   for (const name of ["photo", "stage", "channel"]) model.on(`change:${name}`, draw);
   draw();

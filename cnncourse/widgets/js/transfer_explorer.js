@@ -1,6 +1,7 @@
-// Transfer explorer view: learning curves (pretrained features vs scratch, mean and spread over
-// seeds) with the chosen number of labels marked, and the chosen strategy's table row and
-// training loss. Reference: cnncourse/widgets/transfer_explorer.py (explore_transfer).
+// Transfer explorer view, two experiments, each with its own control: the learning curves
+// (pretrained features vs scratch, mean and spread over seeds) with the chosen number of labels
+// marked; and the chosen strategy's table row and training loss.
+// Reference: cnncourse/widgets/transfer_explorer.py (explore_transfer).
 
 const COLOURS = { pretrained: "#1f77b4", scratch: "#d62728" };
 
@@ -21,15 +22,25 @@ export function fixed1(x) {
 // Python's f"{v:.1%}"
 export const percent = (v) => `${fixed1(100 * v)}%`;
 
-// The sentence under the chart (the same as TransferView.sentence in Python).
-export function sentence(curve, perClass) {
+const patches = (count) => `${count} labelled patch${count !== 1 ? "es" : ""}`;
+
+// The sentence under the learning curve (CurvePoint.sentence in Python).
+export function sentence(curve, perClass, classes) {
   const i = curve.per_class.indexOf(perClass);
   const p = spread(curve.pretrained, i), s = spread(curve.scratch, i);
   const gain = p[0] - s[0];
-  return `With ${perClass} labelled patch${perClass > 1 ? "es" : ""} per class, a linear head on the pretrained ` +
-    `features reaches ${percent(p[0])} (${percent(p[1])} to ${percent(p[2])} over the seeds), the small CNN from ` +
-    `scratch ${percent(s[0])} (${percent(s[1])} to ${percent(s[2])}): ${fixed1(Math.abs(gain) * 100)} points ` +
-    `${gain >= 0 ? "for" : "against"} transfer.`;
+  return `${patches(perClass)} per class (${perClass * classes} in all), test accuracy on the ` +
+    `${curve.test_size} test patches, mean (min to max) over ${curve.pretrained.length} seeds: the linear ` +
+    `head on the pretrained features ${percent(p[0])} (${percent(p[1])} to ${percent(p[2])}), the small CNN ` +
+    `from scratch ${percent(s[0])} (${percent(s[1])} to ${percent(s[2])}): ${fixed1(Math.abs(gain) * 100)} ` +
+    `points ${gain >= 0 ? "for" : "against"} transfer.`;
+}
+
+// The chosen row of the strategies' table in words (StrategyRow.sentence in Python).
+export function rowSentence(row, classes) {
+  return `${row.name}, trained on ${patches(Math.floor(row.train_size / classes))} per class ` +
+    `(${row.train_size} in all), one seed: test accuracy ${percent(row.accuracy)} on the ${row.test_size} ` +
+    `test patches, ${row.trainable.toLocaleString("en-US")} trainable parameters, ${fixed1(row.seconds)} s.`;
 }
 
 function svg(tag, attributes, text) {
@@ -79,36 +90,49 @@ function lossChart(losses) {
   return chart;
 }
 
+// One experiment: a heading, its own control, its chart and its sentence.
+function panel(title, controlElement, className) {
+  const chart = element("div", { className: "cnn-pictures" });
+  const words = element("p", { className: `cnn-caption ${className}` });
+  const box = element("section", { className: `cnn-panel ${className}-panel` },
+    element("h4", { textContent: title }), element("div", { className: "cnn-controls" }, controlElement), chart, words);
+  return { box, chart, words };
+}
+
 function render({ model, el }) {
   el.classList.add("cnn-live");
-  const rows = model.get("rows");
-  const charts = element("div", { className: "cnn-pictures" });
-  const words = element("p", { className: "cnn-caption" });
-  const row = element("p", { className: "cnn-row" });
-  el.append(element("style", { textContent: STYLE }),
-    element("div", { className: "cnn-controls" },
-      control(model, "strategy", "strategy", { options: rows.map((r) => r.name) }),
-      control(model, "per_class", "labels per class", { options: model.get("curve").per_class })),
-    charts, words, row);
+  const rows = model.get("rows"), classes = model.get("classes"), curve = model.get("curve");
+  const learning = panel("Learning curve: pretrained features + linear head vs a small CNN from scratch",
+    control(model, "per_class", "labels per class", { options: curve.per_class }), "cnn-curve-words");
+  const table = panel(`The strategies' table (${rows[0].train_size} labelled patches, one seed)`,
+    control(model, "strategy", "strategy", { options: rows.map((r) => r.name) }), "cnn-row");
+  el.append(element("style", { textContent: STYLE }), learning.box, table.box);
 
-  function draw() {
-    const curve = model.get("curve"), perClass = model.get("per_class");
-    const chosen = rows.find((r) => r.name === model.get("strategy"));
-    charts.replaceChildren(
-      element("figure", {}, curveChart(curve, perClass), element("figcaption", { textContent: "learning curve (test accuracy; band: min to max over seeds)" })),
-      element("figure", {}, lossChart(chosen.train_loss), element("figcaption", { textContent: `${chosen.name}: training loss` })));
-    words.textContent = sentence(curve, perClass);
-    row.textContent = `Table row, ${chosen.name}: test accuracy ${percent(chosen.accuracy)}, ` +
-      `${chosen.trainable.toLocaleString("en-US")} trainable parameters, ${fixed1(chosen.seconds)} s.`;
+  function drawCurve() {
+    const perClass = model.get("per_class");
+    learning.chart.replaceChildren(element("figure", {}, curveChart(curve, perClass), element("figcaption", {
+      textContent: `test accuracy on the ${curve.test_size} test patches; band: min to max over ` +
+        `${curve.pretrained.length} seeds` })));
+    learning.words.textContent = sentence(curve, perClass, classes);
   }
-  for (const name of ["strategy", "per_class"]) model.on(`change:${name}`, draw);
-  draw();
+  function drawRow() {
+    const chosen = rows.find((r) => r.name === model.get("strategy"));
+    table.chart.replaceChildren(element("figure", {}, lossChart(chosen.train_loss),
+      element("figcaption", { textContent: `${chosen.name}: training loss per epoch` })));
+    table.words.textContent = rowSentence(chosen, classes);
+  }
+  model.on("change:per_class", drawCurve);
+  model.on("change:strategy", drawRow);
+  drawCurve();
+  drawRow();
 }
 
 const STYLE = `
 .cnn-pictures { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
 .cnn-pictures figure { margin: 0; }
 .cnn-controls { display: flex; flex-wrap: wrap; gap: 12px; margin-bottom: 6px; }
+.cnn-panel { border-top: 1px solid #ddd; padding-top: 4px; margin-bottom: 8px; }
+.cnn-panel h4 { margin: 4px 0; font-size: 1em; }
 `;
 
 export default { render };
