@@ -170,11 +170,12 @@ def test_each_role_server_loads_only_its_nbgrader_extension():
 
 def test_locked_exchange_steps_are_the_ones_configured():
     folder = prepare_root.__globals__["ClassFolder"](Path("/nowhere"))
-    learner, instructor = nbgrader_settings("learner", folder), nbgrader_settings("instructor", folder)
+    learner, instructor = (nbgrader_settings(role, folder, "/home/t") for role in ("learner", "instructor"))
     assert learner["ExchangeFactory"] == {"submit": "tools.class_demo.locked_exchange.PrivateSubmit"}
     assert instructor["ExchangeFactory"] == {"collect": "tools.class_demo.locked_exchange.OwnerCheckedCollect"}
     assert learner["CourseDirectory"]["course_id"] == instructor["CourseDirectory"]["course_id"] == COURSE
     assert learner["Exchange"]["root"] == "/nowhere/exchange"
+    assert instructor["CourseDirectory"]["root"] == "/home/t/course" and "root" not in learner["CourseDirectory"]
 
 
 DEMO_REASON = ("the whole class demo (JupyterHub, proxy, three servers, sandboxed grading) takes 1-2 min; "

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 COURSE = "cnncourse"
+COURSE_ROOT = "course"  # the instructor's nbgrader course folder, in their home
 LOCKED = "tools.class_demo.locked_exchange"
 
 # the server extensions each role's server loads; every other one installed is switched off
@@ -107,7 +108,7 @@ def lay_out(folder, instructor, chapter_notebooks, lab=False):
     for role in EXTENSIONS:
         _mkdir(folder.etc(role), 0o755)
         _write_json(folder.etc(role) / "jupyter_server_config.json", server_settings(role, lab))
-        _write_json(folder.etc(role) / "nbgrader_config.json", nbgrader_settings(role, folder))
+        _write_json(folder.etc(role) / "nbgrader_config.json", nbgrader_settings(role, folder, instructor.home))
 
 
 def server_settings(role, lab=False):
@@ -117,12 +118,13 @@ def server_settings(role, lab=False):
     return {"ServerApp": {"jpserver_extensions": {name: name in enabled for name in KNOWN_EXTENSIONS}}}
 
 
-def nbgrader_settings(role, folder):
-    """nbgrader settings of a role's server: the course, the exchange, the locked steps."""
+def nbgrader_settings(role, folder, instructor_home):
+    """nbgrader settings of a role's server: the course (the instructor's in ``instructor_home``),
+    the exchange, the locked steps."""
     settings = {"CourseDirectory": {"course_id": COURSE},
                 "Exchange": {"root": str(folder.exchange)}}
     if role == "instructor":
-        settings["CourseDirectory"]["root"] = "course"  # in the instructor's home (the server's cwd)
+        settings["CourseDirectory"]["root"] = str(Path(instructor_home) / COURSE_ROOT)
         settings["ExchangeFactory"] = {"collect": f"{LOCKED}.OwnerCheckedCollect"}
     else:
         settings["ExchangeFactory"] = {"submit": f"{LOCKED}.PrivateSubmit"}

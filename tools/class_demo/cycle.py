@@ -16,9 +16,9 @@ import nbformat
 from cnncourse.instructor.student import generate_student_notebooks
 
 from .accounts import RUNUSER
+from .class_folder import COURSE, COURSE_ROOT
 from .hub import ROOT, HubError
 
-COURSE_ROOT = "course"       # the nbgrader course folder, in the instructor's home
 GRADING = "grading"          # make grade's output, in the instructor's home
 
 
@@ -138,7 +138,7 @@ def run_cycle(instructor, learners, chapter_notebook, source, workers=1, out=pri
     started = time.monotonic()
     _ok(instructor.server("POST", f"{formgrader}/release"), "release")
     out(f"released {chapter} (course {instructor.name})")
-    step = {"course_id": "cnncourse", "assignment_id": chapter}
+    step = {"course_id": COURSE, "assignment_id": chapter}
     for learner in learners:
         learner.server("POST", "/assignments/fetch", form=step)
         learner.write_notebook(f"{chapter}/{chapter}.ipynb", submissions[learner.name])
