@@ -8,7 +8,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -18,6 +18,7 @@ from cnncourse.instructor.student import generate_student_notebooks
 from .accounts import RUNUSER
 from .class_folder import COURSE, COURSE_ROOT
 from .hub import ROOT, HubError
+from .outcome import Outcome
 
 GRADING = "grading"          # make grade's output, in the instructor's home
 
@@ -56,19 +57,6 @@ class Person:
         parts = Path(path).parts
         for depth in range(1, len(parts) + 1):
             self.contents("PUT", "/".join(parts[:depth]), body={"type": "directory"})
-
-
-@dataclass
-class Outcome:
-    """What one cycle did: each learner's score, the chapter's maximum, timings (s), feedback pages."""
-
-    chapter: str
-    max_score: float
-    scores: dict = field(default_factory=dict)
-    feedback: dict = field(default_factory=dict)   # learner -> [(file name, text)] fetched
-    gradebook: str = ""
-    seconds: dict = field(default_factory=dict)
-    reached: list = field(default_factory=list)    # "a -> b": a's token opened b's server
 
 
 def _ok(answer, step):

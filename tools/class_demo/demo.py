@@ -10,12 +10,11 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from cnncourse.instructor.sandbox import bwrap_problem
 
-from .accounts import INSTRUCTOR, create_accounts, plan_accounts, processes_of, remove_accounts, root_problem
+from .accounts import create_accounts, plan_accounts, processes_of, remove_accounts, root_problem
 from .class_folder import lay_out, prepare_root
 from .cycle import Person, run_cycle
 from .hub import PROXY, ROOT, Hub, HubError
@@ -38,16 +37,6 @@ def problem():
     if sandbox:
         return f"The class demo grades in the course's sandbox: {sandbox}"
     return None
-
-
-@dataclass
-class Class:
-    """A running class, as :func:`run_demo` hands it to ``during``: the folder, the hub, and people."""
-
-    folder: object
-    hub: object
-    instructor: Person
-    learners: list
 
 
 def start_servers(hub, people, timeout=120):
@@ -95,10 +84,9 @@ def server_memory(person):
     return total
 
 
-def run_demo(out=print, workers=1, during=None):
+def run_demo(out=print, workers=1):
     """Run the whole class once; returns ``(outcome, leftovers)``: the :class:`~tools.class_demo.cycle.Outcome`
-    and a list of what could not be removed (empty when nothing is left). ``during(Class)`` runs while
-    the class still exists, after the cycle."""
+    and a list of what could not be removed (empty when nothing is left)."""
     need = problem()
     if need:
         raise CannotRun(need)
@@ -109,7 +97,6 @@ def run_demo(out=print, workers=1, during=None):
     try:
         create_accounts(accounts)
         instructor, *learners = accounts
-        assert instructor.role == INSTRUCTOR
         lay_out(folder, instructor, [CHAPTER])
         hub = Hub(folder, instructor.name, [a.name for a in learners])
         started = time.monotonic()
@@ -120,10 +107,8 @@ def run_demo(out=print, workers=1, during=None):
         start_servers(hub, people)
         out(f"hub and 3 servers up in {time.monotonic() - started:.1f} s")
         outcome = run_cycle(people[0], people[1:], CHAPTER, folder.source, workers=workers, out=out)
-        outcome.seconds["learner_server_rss"] = server_memory(people[1])
+        outcome.server_memory = server_memory(people[1])
         outcome.reached = others_reach(people)
-        if during:
-            during(Class(folder, hub, people[0], people[1:]))
         return outcome, _clean(hub, accounts, root)
     except BaseException:
         if hub and hub.process:

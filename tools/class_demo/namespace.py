@@ -7,7 +7,6 @@ tmpfs; nothing changes outside the namespace, and the namespace ends with the de
 """
 
 import os
-import shlex
 import stat
 import sys
 from pathlib import Path
@@ -41,7 +40,3 @@ def command_prefix():
         'mount --bind "$stage" "$1"; umount "$stage"; rmdir "$stage"; shift 2; exec "$@"')
     return ["env", f"{MARKER}=1", "unshare", "--mount", "--propagation", "private", "--",
             "sh", "-c", script, "sh", str(prefix), str(blocked)]
-
-
-def describe(prefix_command):
-    return " ".join(shlex.quote(part) for part in prefix_command)
