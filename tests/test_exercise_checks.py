@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from cnncourse.exercises import (ExerciseFailed, NotAttemptedYet, check_conv_layer_params,
+from cnncourse.exercises import (EXERCISES, ExerciseFailed, NotAttemptedYet, check_conv_layer_params,
                                  check_corr2d, check_multichannel_conv)
+from cnncourse.exercises.exercise import Learner, result_record
 from cnncourse.functional import conv2d, convolve2d, corr2d
 from cnncourse.shapes import conv2d_param_count
 
@@ -106,8 +107,8 @@ def test_ipython_shows_one_clean_line_not_the_checkers_source(ipython_shell):
     shell.user_ns.update(check_corr2d=check_corr2d, np=np)
     shell.run_cell("check_corr2d(lambda x, k: np.zeros((3, 3)))")
     (lines,) = shown
-    assert len(lines) == 1 and lines[0].startswith("ExerciseFailed: corr2d(x of shape (4, 4)")
-    assert "compare_arrays" not in lines[0] and "Traceback" not in lines[0]
+    assert lines[0].startswith("ExerciseFailed: corr2d(x of shape (4, 4)")
+    assert not any("compare_arrays" in line or "Traceback" in line or "File " in line for line in lines)
 
 
 def test_a_result_that_claims_to_equal_everything_is_judged_by_its_value():
@@ -118,3 +119,44 @@ def test_a_result_that_claims_to_equal_everything_is_judged_by_its_value():
 
     with pytest.raises(ExerciseFailed, match="gave 1, expected 56"):
         check_conv_layer_params(lambda c_in, c_out, k: Anything(1))
+
+
+def test_a_test_cell_run_before_its_solution_cell_gets_one_clean_line(ipython_shell):
+    from cnncourse.exercises import notebook
+    shell = ipython_shell
+    assert notebook.install(shell) and not notebook.install(shell)  # never replaces a handler
+    shown = []
+    shell._showtraceback = lambda etype, evalue, stb: shown.append(stb)
+    shell.run_cell("from cnncourse.exercises import check_corr2d\n\nprint(check_corr2d(my_corr2d))")
+    shell.run_cell("print(1 + not_a_checked_name)")
+    (first, second) = shown
+    assert " ".join(first) == ("ExerciseFailed: my_corr2d is not defined: run the solution cell above first "
+                               "(and the imports at the top).")
+    assert any("NameError" in line and "not_a_checked_name" in line for line in second)  # the usual traceback
+
+
+def test_outside_a_notebook_kernel_no_handler_is_installed(ipython_shell):
+    from cnncourse.exercises import notebook
+    assert notebook.install() is False  # a plain IPython shell, not a Jupyter kernel
+    assert ipython_shell.custom_exceptions == ()
+
+
+def test_feedback_names_the_learners_function_not_the_reference():
+    def my_corr2d(x, k):
+        return loop_corr2d(x, k) + 1
+    with pytest.raises(ExerciseFailed, match=r"^my_corr2d\(x of shape \(4, 4\)"):
+        check_corr2d(my_corr2d)
+    assert check_corr2d(lambda x, k: loop_corr2d(x, k)) == "corr2d is correct. Well done!"
+    assert check_corr2d(loop_corr2d) == "loop_corr2d is correct. Well done!"
+    exercise = EXERCISES["check_corr2d"]
+    cases = exercise.cases()
+    records = [result_record(exercise, Learner([my_corr2d], exercise.labels), case) for case in cases]
+    assert exercise.judge(cases, records).startswith("corr2d(x")
+    assert exercise.judge(cases, records, names=("my_corr2d",)).startswith("my_corr2d(x")
+
+
+def test_long_feedback_breaks_between_words_into_short_lines():
+    message = "corr2d(x of shape (4, 4), k of shape (2, 2)): " + " ".join(["a-long-word"] * 30)
+    lines = ExerciseFailed(message)._render_traceback_()
+    assert len(lines) > 1 and all(len(line) <= 88 for line in lines)
+    assert " ".join(lines) == f"ExerciseFailed: {message}"  # nothing cut, no word split

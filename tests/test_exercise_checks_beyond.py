@@ -23,7 +23,7 @@ def test_exercises_are_registered():
 
 def test_box_iou_passes_and_hand_computed_cases():
     assert iou_right((0, 0, 4, 4), (2, 2, 6, 6)) == pytest.approx(4 / 28)
-    assert check_box_iou(iou_right) == check_box_iou(iou_right, hidden=True) == "box_iou is correct. Well done!"
+    assert check_box_iou(iou_right) == check_box_iou(iou_right, hidden=True) == "iou_right is correct. Well done!"  # the learner's own name
     assert check_box_iou(lambda a, b: float(box_iou(a, b)[0, 0]))
 
 
@@ -77,7 +77,7 @@ def test_nms_matches_brute_force_and_passes():
         scores = rng.random(12)
         threshold = float(rng.uniform(0.1, 0.7))
         assert nms(boxes, scores, threshold).tolist() == nms_right(boxes, scores, threshold)
-    assert check_nms(nms_right) == check_nms(nms_right, hidden=True) == "nms is correct. Well done!"
+    assert check_nms(nms_right) == check_nms(nms_right, hidden=True) == "nms_right is correct. Well done!"
 
 
 def _one_pass(boxes, scores, threshold):
@@ -128,7 +128,7 @@ def test_saliency_hints(wrong, hint):
 
 
 def test_saliency_passes():
-    assert check_saliency_map(saliency_right) == "saliency_map is correct. Well done!"
+    assert check_saliency_map(saliency_right) == "saliency_right is correct. Well done!"
     assert check_saliency_map(saliency_right, hidden=True)
 
 

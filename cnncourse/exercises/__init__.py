@@ -5,7 +5,8 @@ still raises ``NotImplementedError`` gets :class:`NotAttemptedYet`. Each check i
 :class:`~cnncourse.exercises.exercise.Exercise` (cases, a run step, a pure compare step);
 :data:`EXERCISES` maps a check's name to it, which is how the grader
 (:mod:`cnncourse.instructor.grade`) runs the learner's functions in a sandbox and compares the
-results in its own process.
+results in its own process. In a Jupyter kernel, a test cell run before its solution cell gets one
+clean line too (:mod:`cnncourse.exercises.notebook`).
 """
 
 from .feedback import ExerciseFailed, NotAttemptedYet
@@ -23,10 +24,12 @@ from .architectures import (check_residual_block, check_separable_block, check_s
                             check_vgg_block_parameters)
 from .transfer import check_cache_outputs, check_count_trainable, check_prepare_for_transfer
 from .beyond import check_box_iou, check_nms, check_saliency_map
+from . import notebook
 
 EXERCISES = {f"check_{exercise.name}": exercise for module in
              (convolution, padding, pooling, activations, training, regularization, architectures, transfer, beyond)
              for exercise in vars(module).values() if isinstance(exercise, exercise_module.Exercise)}
+notebook.install()  # in a Jupyter kernel: a test cell run before its solution cell gets one clean line
 
 __all__ = [
     "ExerciseFailed", "NotAttemptedYet", "EXERCISES",

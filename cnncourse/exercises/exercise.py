@@ -14,6 +14,7 @@ A case is a dict of exact ints, floats and NumPy arrays.
 
 import hashlib
 import os
+import re
 import sys
 from dataclasses import dataclass
 from typing import Callable
@@ -216,21 +217,39 @@ class Exercise:
         return self.hidden(hidden_rng(self.name, secret)) if hidden else self.public()
 
     def check(self, *functions, hidden=False):
-        """Instant feedback in the notebook: run every case, compare, return the success message."""
+        """Instant feedback in the notebook: run every case, compare, return the success message.
+        Messages name the learner's functions by their own names (``my_dropout``)."""
         if len(functions) != len(self.labels):
             raise TypeError(f"check_{self.name} takes {len(self.labels)} function(s): {', '.join(self.labels)}")
         learner = Learner(functions, self.labels)
+        names = [getattr(function, "__name__", None) for function in functions]
         for case in self.cases(hidden):
             try:
                 outputs = self.run(learner, case)
+                self.compare(case, decode(*encode(outputs)))
             except LearnerError as error:
-                raise error.failure() from None
-            self.compare(case, decode(*encode(outputs)))
-        return self.success
+                raise type(error.failure())(self.renamed(str(error.failure()), names)) from None
+            except ExerciseFailed as failure:
+                raise type(failure)(self.renamed(str(failure), names)) from None
+        return self.renamed(self.success, names, calls_only=False)
 
-    def judge(self, cases, records):
+    def renamed(self, message, names, calls_only=True):
+        """``message`` with each function's label (``dropout``) replaced by the learner's name for it
+        (``my_dropout``) where it is called (``dropout(x ...``), or everywhere it stands as a word."""
+        for label, name in zip(self.labels, names):
+            if type(name) is str and name.isidentifier() and name != label:
+                ending = r"(?=\()" if calls_only else r"(?![\w(])"
+                message = re.sub(rf"(?<![\w.`]){re.escape(label)}{ending}", name, message)
+        return message
+
+    def judge(self, cases, records, names=()):
         """The grader's verdict on the sandbox's ``records`` (one per case, as :func:`result_record`
-        writes them, arrays decoded): ``None`` when every case passed, else the first problem."""
+        writes them, arrays decoded): ``None`` when every case passed, else the first problem, naming
+        the learner's functions by ``names`` (as the test cell passes them) where given."""
+        verdict = self._judge(cases, records)
+        return verdict if verdict is None or not names else self.renamed(verdict, list(names))
+
+    def _judge(self, cases, records):
         if len(records) > len(cases):
             return "more results than cases came back"
         for case, record in zip(cases, records):

@@ -6,6 +6,8 @@ of an object a learner returned is ever called. NumPy's functions are bound when
 imported, so a solution that later replaces ``np.isclose`` cannot make a check pass.
 """
 
+import textwrap
+
 import numpy as np
 
 _isclose = np.isclose
@@ -13,14 +15,17 @@ _argwhere = np.argwhere
 _ndarray = np.ndarray
 _float64 = np.float64
 _NUMBER_KINDS = "biuf"
+LINE_WIDTH = 88  # characters: a notebook's output area breaks longer lines anywhere, even mid-word
 
 
 class ExerciseFailed(AssertionError):
     """The learner's answer is not right yet; the message says what differs and suggests why."""
 
     def _render_traceback_(self):
-        """IPython shows these lines instead of a traceback: one clean message, no checker source."""
-        return [f"{type(self).__name__}: {self}"]
+        """IPython shows these lines instead of a traceback: one clean message, no checker source,
+        broken between words into lines of at most LINE_WIDTH characters."""
+        return textwrap.wrap(f"{type(self).__name__}: {self}", LINE_WIDTH, break_long_words=False,
+                             break_on_hyphens=False)
 
 
 class NotAttemptedYet(ExerciseFailed):
