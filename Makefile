@@ -64,6 +64,13 @@ class-demo: $(STAMP)
 notebooks: $(STAMP)
 	$(PY) -m tools.execute_notebooks $(NOTEBOOKS)
 
+# mutation testing, one area at a time: make mutation AREA=training (a folder of cnncourse/, see
+# tools/mutation.py), or AREA=js for the widgets' JavaScript (tools/js_mutation.mjs)
+.PHONY: mutation
+mutation: $(STAMP)
+	@test -n "$(AREA)" || { echo "usage: make mutation AREA=shapes|transfer|training|data|functional|visualize|exercises|instructor|js"; exit 2; }
+	$(if $(filter js,$(AREA)),node tools/js_mutation.mjs,$(PY) -m tools.mutation $(AREA))
+
 clean:
 	rm -rf $(VENV) book/_build student grading tools/book_assets/node_modules
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
