@@ -33,3 +33,34 @@ def test_every_nbgrader_server_extension_is_switched_off():
     config = json.loads((LAB_CONFIG / "jupyter_server_config.json").read_text())
     switched = config["ServerApp"]["jpserver_extensions"]
     assert {name: False for name in names} == {name: switched.get(name) for name in names}
+
+
+def test_learner_lab_saves_widget_state_and_fetches_no_news(monkeypatch, tmp_path):
+    """The defaults JupyterLab's server gives its settings with the learner config (the user's own
+    settings, here none, could still change them): widget state saved with the notebook, and no
+    "news" question, nor any request for news or updates."""
+    from jupyter_core.paths import jupyter_path
+    from jupyterlab.commands import get_app_dir
+    from jupyterlab_server.settings_utils import get_settings
+
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(LAB_CONFIG))
+    app = Path(get_app_dir())
+
+    def defaults(plugin):
+        settings, _ = get_settings(str(app / "settings"), str(app / "schemas"), str(tmp_path), schema_name=plugin,
+                                   labextensions_path=jupyter_path("labextensions"))
+        return {name: spec.get("default") for name, spec in settings["schema"]["properties"].items()}
+
+    assert defaults("@jupyter-widgets/jupyterlab-manager:plugin")["saveState"] is True
+    news = defaults("@jupyterlab/apputils-extension:notification")
+    assert (news["fetchNews"], news["checkForUpdates"]) == ("false", False)
+
+
+def test_the_server_keeps_shown_widget_state_on_save():
+    from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+    from traitlets.config.loader import JSONFileConfigLoader
+
+    from cnncourse.instructor.widget_state import pre_save_hook
+
+    config = JSONFileConfigLoader("jupyter_server_config.json", path=str(LAB_CONFIG)).load_config()
+    assert AsyncLargeFileManager(config=config).pre_save_hook is pre_save_hook
