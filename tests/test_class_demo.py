@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -188,8 +189,6 @@ def test_class_demo_grades_full_marks_and_zero_and_leaves_nothing_behind():
         pytest.skip(f"class demo: {root_problem()}")
     if not PROXY.exists():
         pytest.skip("class demo: JupyterHub's proxy is not installed: npm ci --prefix tools/hub_assets")
-    users_before = Path("/etc/passwd").read_text()
-    folders_before = set(Path(tempfile.gettempdir()).glob("cnncourse-class-*"))
     done = subprocess.run([sys.executable, "-m", "tools.class_demo"], cwd=ROOT, capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -199,11 +198,14 @@ def test_class_demo_grades_full_marks_and_zero_and_leaves_nothing_behind():
                       re.M)  # grades.csv, as the demo prints it
     assert {learner: (float(score), float(top)) for _, learner, score, top in rows} == {
         "ada": (full, full), "ben": (0.0, full)}
-    assert Path("/etc/passwd").read_text() == users_before
-    assert set(Path(tempfile.gettempdir()).glob("cnncourse-class-*")) == folders_before
     tag = rows[0][0].split("-")[0]
-    assert not [line for line in Path("/etc/group").read_text().splitlines() if line.startswith(tag)]
-    assert not subprocess.run(["pgrep", "-f", "configurable-http-proxy.*" + tag], capture_output=True).stdout
+    for table in ("/etc/passwd", "/etc/group"):
+        assert not [line for line in Path(table).read_text().splitlines() if line.startswith(tag + "-")]
+    (folder,) = set(re.findall(r"Grades \(CSV\): (/\S+?)/home/", done.stdout))
+    assert not Path(folder).exists()
+    (port,) = re.findall(r"JupyterHub at http://127\.0\.0\.1:([0-9]+)", done.stdout)
+    with pytest.raises(ConnectionRefusedError):  # the proxy is gone
+        socket.create_connection(("127.0.0.1", int(port)), timeout=5).close()
 
 
 def test_feedback_is_placed_with_the_submissions_timestamp_and_secret(tmp_path):

@@ -109,17 +109,17 @@ def as_instructor(instructor, *command):
     return done.stdout
 
 
-def run_cycle(instructor, learners, chapter_notebook, source, workers=1, out=print, submissions=None):
-    """Release ``chapter_notebook``'s learner version, have ``learners`` fetch and submit
-    (``submissions``: learner name -> notebook; default: the first solves it, the others hand it in
-    blank), collect, grade in the sandbox, return feedback, fetch it. Returns an :class:`Outcome`."""
+def run_cycle(instructor, learners, chapter_notebook, source, workers=1, out=print):
+    """Release ``chapter_notebook``'s learner version, have ``learners`` fetch and submit (the first
+    solves it with the instructor's solutions, the others hand it in blank), collect, grade in the
+    sandbox (``source``: the folder of graded notebooks), return feedback, fetch it. Returns an
+    :class:`Outcome`."""
     chapter = chapter_notebook.stem
     outcome = Outcome(chapter, max_score(chapter_notebook))
     release_dir = f"{COURSE_ROOT}/release/{chapter}"
     fresh = learner_version(chapter_notebook)
-    if submissions is None:
-        submissions = {learner.name: solved(fresh, chapter_notebook) if i == 0 else fresh
-                       for i, learner in enumerate(learners)}
+    submissions = {learner.name: solved(fresh, chapter_notebook) if i == 0 else fresh
+                   for i, learner in enumerate(learners)}
     instructor.make_folders(release_dir)
     instructor.write_notebook(f"{release_dir}/{chapter}.ipynb", fresh)
     formgrader = f"/formgrader/api/assignment/{chapter}"
