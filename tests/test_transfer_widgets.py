@@ -46,16 +46,21 @@ def test_stage_outputs_are_what_the_network_parts_compute(lite0):
 def test_the_explorer_carries_each_photos_strongest_channels_as_grey_maps(explorer):
     assert sorted(explorer.maps) == sorted(PHOTOS) and list(explorer.stages) == list(SHOWN_STAGES)
     outputs = explorer._outputs
-    for photo in PHOTOS:  # ranked on the photo shown, by the channel's mean (torch's topk as the oracle)
+    for photo in PHOTOS:  # ranked on the photo shown, by the channel's mean (in float64 here)
         for stage in ("stem", "stage4", "head"):
-            means = torch.from_numpy(outputs[photo][stage]).mean(dim=(1, 2))
-            assert explorer.channels[photo][stage] == means.topk(CHANNELS).indices.tolist()
+            means = outputs[photo][stage].astype(np.float64).mean(axis=(1, 2))
+            chosen = explorer.channels[photo][stage]
+            others = np.delete(means, chosen)
+            slack = 1e-5 * np.abs(means).max()  # float32 sums may order near-ties differently
+            assert len(set(chosen)) == CHANNELS and means[chosen].min() >= others.max() - slack
+            assert (np.diff(means[chosen]) <= slack).all()  # strongest first
     explorer.photo, explorer.stage, explorer.channel = "coffee", "stage4", 2
     view = explorer.view
     raw = outputs["coffee"]["stage4"][explorer.channels["coffee"]["stage4"][2]]
     assert view.values.shape == (14, 14) and np.array_equal(view.values, raw)
     carried = unpack(explorer.maps["coffee"]["stage4"])[2]
-    np.testing.assert_array_equal(carried, np.round(255 * (raw - raw.min()) / (raw.max() - raw.min())))
+    # grey levels: a value one rounding away from a half may round either way
+    np.testing.assert_allclose(carried, np.round(255 * (raw - raw.min()) / (raw.max() - raw.min())), atol=1)
     explorer.stage, explorer.channel = "stem", 0  # 112 x 112, carried average-pooled to 56 x 56
     grey = torch.from_numpy(explorer.view.grey())[None, None]
     pooled = F.avg_pool2d(grey, 2)[0, 0].numpy()
