@@ -16,6 +16,7 @@ from cnncourse.demos.autoencoders import nearest_centroid_accuracy
 from cnncourse.demos.localization import (Localizer, localization_data, localization_loss,
                                           localization_scores, localize)
 from cnncourse.plotting.boxes import draw_boxes
+from test_learner_view_ch1to7 import MAX_FIGURE_PX, MAX_LINE, code_cells, png_width
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -140,3 +141,20 @@ def test_the_chapters_cells_never_bind_an_exercise_name():
     assert {"box_iou", "nms", "saliency_map"} <= learner
     chapter = set().union(*(_bound_names(s) for s in cells if s not in exercises))
     assert not learner & chapter, f"the chapter's cells bind exercise names {sorted(learner & chapter)}"
+
+
+def test_chapter_9_as_a_learner_sees_it():
+    """Issue 18's checks on chapter 9's stored outputs: no figure drawn twice or scaled down, no
+    warning or traceback, code lines a narrow column shows whole."""
+    for i, cell in code_cells(NOTEBOOK.stem):
+        long = [line for line in cell.source.splitlines() if len(line) > MAX_LINE]
+        assert not long, f"cell {i}: code lines over {MAX_LINE} characters: {long}"
+        for out in cell.outputs:
+            assert out.output_type != "error", f"cell {i}: {out.ename}"
+            assert not (out.output_type == "stream" and out.name == "stderr"), f"cell {i} writes to stderr"
+            data = out.get("data", {})
+            if out.output_type == "execute_result":
+                assert "image/png" not in data and not data.get("text/plain", "").startswith("<Figure"), \
+                    f"cell {i}: the figure is drawn twice"
+            if "image/png" in data:
+                assert png_width(data["image/png"]) <= MAX_FIGURE_PX, f"cell {i}: a figure scaled down"
