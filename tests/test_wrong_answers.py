@@ -1,10 +1,11 @@
 """Every exercise's catalogue of plausible answers (tests/wrong_answers), graded as the instructor grades.
 
-One grading run, in the sandbox, with the grader's cases (public and hidden): one learner hands in a
-notebook that holds every exercise of the nine chapters once per answer of its catalogue (the chapter
-notebooks' solution and test cells, repeated: each answer is checked right after its own cell),
-the reference solution last. Right answers must pass, wrong ones fail with the hint their mistake
-calls for. The same catalogue is also judged in this process for other secrets.
+One grading run, in the sandbox, with the grader's cases (public and hidden): one learner hands in
+notebooks that hold every exercise of the nine chapters once per wrong answer of its catalogue (the
+chapter notebooks' solution and test cells, repeated: each answer is checked right after its own
+cell), then the reference solution. Wrong answers must fail with the hint their mistake calls for,
+the reference must pass. In this process, the other right answers are judged for the same secret
+and another, and the wrong ones for another secret.
 """
 
 import html
@@ -30,10 +31,11 @@ ROW = re.compile(r"<tr><td>([^<]*)</td><td>[^<]*</td><td>([^<]*)</td></tr>")
 
 
 def slots(entry):
-    """``(slot, source, words)`` of one exercise's answers: right ones, wrong ones, the reference (None)."""
-    return ([(f"right{i}", source, None) for i, source in enumerate(entry["right"])]
-            + [(f"wrong{i}", source, words) for i, (source, words) in enumerate(entry["wrong"])]
-            + [("reference", None, None)])
+    """``(slot, source, words)`` of the answers graded in the sandbox: the wrong ones, then the
+    reference (source None; last, so that a later exercise's reference may use it). The other right
+    answers are judged in this process (test_the_catalogue_is_judged_alike_for_other_secrets)."""
+    return [(f"wrong{i}", source, words) for i, (source, words) in enumerate(entry["wrong"])] + [
+        ("reference", None, None)]
 
 
 def catalogue_notebooks(chapters):
@@ -120,10 +122,10 @@ def test_the_grader_passes_right_answers_and_fails_wrong_ones_with_their_hint(ca
 @pytest.mark.parametrize("check", sorted(CATALOGUE))
 def test_the_catalogue_is_judged_alike_for_other_secrets(one_thread, check):
     entry = CATALOGUE[check]
-    for secret in ("another secret",):
+    for secret in (SECRET, "another secret"):
         for source in entry["right"]:
             assert verdict(check, functions(source, entry["names"]), secret) is None, (secret, source)
-        for source, words in entry["wrong"]:
+        for source, words in entry["wrong"] if secret != SECRET else ():  # the sandbox judged those
             message = verdict(check, functions(source, entry["names"]), secret)
             assert message is not None, (secret, source)
             assert words is None or words in message, (secret, words, message)

@@ -2,7 +2,8 @@
 
 ``python -m tools.check_strength [--draws N] [--exercise NAME]`` prints one row per exercise and one
 per chapter: mutants of the notebook's solution cell (small AST edits: an operator, a comparison, a
-constant +-1, a reduction swapped, a term dropped, a sign dropped), how many change the results on
+constant +-1, a boolean flipped, a condition negated, a statement dropped, a term dropped, a sign
+dropped, a method swapped for its opposite: max/min, mean/sum, eval/train, no_grad/enable_grad...), how many change the results on
 random inputs (the exercise's run step on its public cases and on ``N`` hidden draws of other
 secrets), and how many of those the check (public and hidden cases of one more secret) rejects. A
 mutant that raises or runs past a few seconds counts as changed and rejected, as the grader would
@@ -34,8 +35,9 @@ OPERATORS = {ast.Add: [ast.Sub], ast.Sub: [ast.Add], ast.Mult: [ast.Div, ast.Add
              ast.FloorDiv: [ast.Div], ast.Pow: [ast.Mult], ast.Mod: [ast.FloorDiv]}
 COMPARISONS = {ast.Lt: [ast.LtE, ast.Gt], ast.LtE: [ast.Lt], ast.Gt: [ast.GtE, ast.Lt], ast.GtE: [ast.Gt],
                ast.Eq: [ast.NotEq], ast.NotEq: [ast.Eq]}
-REDUCTIONS = {"max": "min", "min": "max", "amax": "amin", "mean": "sum", "sum": "mean", "argmax": "argmin",
-              "maximum": "minimum", "minimum": "maximum", "abs": "negative", "relu": "tanh"}
+SWAPS = {"max": "min", "min": "max", "amax": "amin", "mean": "sum", "sum": "mean", "argmax": "argmin",
+         "maximum": "minimum", "minimum": "maximum", "abs": "negative", "relu": "tanh", "eval": "train",
+         "train": "eval", "no_grad": "enable_grad", "in_features": "out_features", "exists": "isdir"}
 
 
 @dataclass
@@ -89,8 +91,17 @@ def _edits(node):
         edits += [lambda n: setattr(n, "value", n.value + 1), lambda n: setattr(n, "value", n.value - 1)]
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         edits.append(lambda n: n.operand)
-    elif isinstance(node, ast.Attribute) and node.attr in REDUCTIONS:
-        edits.append(lambda n: setattr(n, "attr", REDUCTIONS[n.attr]))
+    elif isinstance(node, ast.Constant) and type(node.value) is bool:
+        edits.append(lambda n: setattr(n, "value", not n.value))
+    elif isinstance(node, ast.Attribute) and node.attr in SWAPS:
+        edits.append(lambda n: setattr(n, "attr", SWAPS[n.attr]))
+    if isinstance(node, (ast.If, ast.IfExp)):
+        edits.append(lambda n: setattr(n, "test", ast.UnaryOp(ast.Not(), n.test)))  # a condition negated
+    elif isinstance(node, ast.comprehension) and node.ifs:
+        edits.append(lambda n: setattr(n, "ifs", [ast.UnaryOp(ast.Not(), n.ifs[0]), *n.ifs[1:]]))
+    body = getattr(node, "body", None)
+    if type(body) is list and len(body) > 1:
+        edits += [lambda n, i=i: setattr(n, "body", n.body[:i] + n.body[i + 1:]) for i in range(len(body))]
     elif isinstance(node, ast.keyword) and node.arg in ("axis", "dim", "keepdims", "kind"):
         edits.append(lambda n: setattr(n, "value", ast.Constant(None)) if n.arg != "keepdims" else
                      setattr(n, "value", ast.Constant(False)))
@@ -165,6 +176,8 @@ def measure(check, draws=3, limit=None):
     inputs = exercise.cases() + [case for draw in range(draws) for case in exercise.cases(True, f"random {draw}")]
     graded = exercise.cases() + exercise.cases(True, CHECK_SECRET)
     reference = _outputs(check, _define(before + [source], names), inputs)
+    if not _same(_outputs(check, _define(before + [source], names), inputs), reference):
+        raise RuntimeError(f"{check}: the reference solution's results differ from run to run")
     strength = Strength(check, chapter)
     every = mutants(source)
     chosen = every if limit is None or len(every) <= limit else [every[i] for i in
