@@ -262,7 +262,7 @@ def test_saved_state_is_what_the_outputs_show_from_the_newest_source():
                    version_minor=1)
     previous = notebook([shown("b")], {"a": model(1), "b": model(1, "layout_b"), "layout_b": model(0),
                                        "inner": model(5), "gone": model(7)})
-    state = shown_widget_state(new, previous)[STATE]
+    state = shown_widget_state(new, previous)
     assert (state["version_major"], state["version_minor"]) == (2, 1)
     assert state["state"] == {"a": model(2, "layout_a"), "layout_a": model(0), "b": model(1, "layout_b"),
                               "layout_b": model(0), "out": output_widget, "inner": model(5)}

@@ -37,15 +37,21 @@ def referenced_models(value):
     return found
 
 
+def saved_state(notebook):
+    """The widget state saved in ``notebook`` (a dict in nbformat 4), or None."""
+    widgets = notebook.get("metadata", {}).get("widgets")
+    state = widgets.get(STATE) if isinstance(widgets, dict) else None
+    return state if isinstance(state, dict) else None
+
+
 def shown_widget_state(notebook, previous=None):
-    """The ``metadata.widgets`` that ``notebook`` (a dict in nbformat 4) should be saved with.
+    """The widget state (``metadata.widgets[STATE]``) that ``notebook`` should be saved with.
 
     Keeps the models its outputs show and, transitively, the models those refer to; each model's
     state comes from ``notebook``'s own widget state, else from ``previous`` (the notebook as last
     saved), else it is left out. Returns None when neither notebook has widget state.
     """
-    saved = [nb.get("metadata", {}).get("widgets", {}).get(STATE) for nb in (notebook, previous or {})]
-    saved = [state for state in saved if isinstance(state, dict)]
+    saved = [state for state in (saved_state(notebook), saved_state(previous or {})) if state is not None]
     if not saved:
         return None
     models = {}
@@ -58,7 +64,7 @@ def shown_widget_state(notebook, previous=None):
             kept[model_id] = models[model_id]
             todo |= referenced_models(models[model_id])
     versions = {key: saved[0].get(key, default) for key, default in (("version_major", 2), ("version_minor", 0))}
-    return {STATE: {**versions, "state": kept}}
+    return {**versions, "state": kept}
 
 
 def pre_save_hook(model, path, contents_manager, **kwargs):
@@ -66,8 +72,7 @@ def pre_save_hook(model, path, contents_manager, **kwargs):
     (see :func:`shown_widget_state`), taking what the kernel no longer holds from the file on disk."""
     if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
         return
-    notebook = model["content"]
-    previous = None
+    notebook, previous = model["content"], None
     os_path = contents_manager._get_os_path(path)
     if os.path.isfile(os_path):
         try:
@@ -75,8 +80,6 @@ def pre_save_hook(model, path, contents_manager, **kwargs):
                 previous = json.load(file)
         except (OSError, ValueError):
             pass  # an unreadable old file has nothing to give
-    if not isinstance(previous, dict):
-        previous = None
-    widgets = shown_widget_state(notebook, previous)
-    if widgets is not None:
-        notebook.setdefault("metadata", {})["widgets"] = widgets
+    state = shown_widget_state(notebook, previous if isinstance(previous, dict) else None)
+    if state is not None:
+        notebook.setdefault("metadata", {}).setdefault("widgets", {})[STATE] = state
