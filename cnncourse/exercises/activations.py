@@ -70,7 +70,8 @@ def _relu_compare(case, out):
 RELU = Exercise(
     "relu", ("relu", "relu_grad"),
     public=lambda: [{"x": RELU_INPUT.copy()}],
-    hidden=lambda rng: [{"x": _random_inputs(rng, (4, 5), 3.0)}, {"x": _random_inputs(rng, (3, 2, 4), 1e3)}],
+    hidden=lambda rng: [{"x": np.array([-2.0, -1e-9, 0.0, 1e-9, 2.0])}, {"x": -np.arange(1.0, 7.0).reshape(2, 3)},
+                        {"x": _random_inputs(rng, (4, 5), 3.0)}, {"x": _random_inputs(rng, (3, 2, 4), 1e3)}],
     run=_relu_run, compare=_relu_compare,
     success="relu and relu_grad are correct. Well done!",
 )
@@ -112,7 +113,8 @@ def _softmax_compare(case, out):
 SOFTMAX = Exercise(
     "softmax", ("softmax",),
     public=lambda: [{"x": SOFTMAX_INPUT.copy()}],
-    hidden=lambda rng: [{"x": rng.normal(size=(5, 4)) * 500}, {"x": rng.normal(size=(2, 7)) - 800},
+    hidden=lambda rng: [{"x": np.array([[5.0, 5.0, 5.0], [0.0, 0.0, -1000.0]])}, {"x": np.array([[-3.0, 4.0]])},
+                        {"x": rng.normal(size=(5, 4)) * 500}, {"x": rng.normal(size=(2, 7)) - 800},
                         {"x": rng.normal(size=(1, 1))}],
     run=_softmax_run, compare=_softmax_compare,
     success="softmax is correct, and stable. Well done!",
@@ -130,6 +132,13 @@ def _softmax_backward_cases(rng, shapes):
         y = softmax(rng.normal(size=shape) * 2, axis=1)
         cases.append({"grad_output": rng.normal(size=shape).round(2), "y": y})
     return cases
+
+
+def _softmax_backward_edges():
+    """A confident row (y nearly one-hot) and a uniform one, batch 1 with a gradient that is the same everywhere."""
+    y = softmax(np.array([[20.0, 0.0, -5.0], [1.0, 1.0, 1.0]]), axis=1)
+    return [{"grad_output": np.array([[0.5, -1.0, 2.0], [1.0, -2.0, 0.25]]), "y": y},
+            {"grad_output": np.full((1, 4), 0.7), "y": softmax(np.array([[0.3, -1.2, 2.0, 0.0]]), axis=1)}]
 
 
 def _softmax_backward_name(case):
@@ -158,8 +167,8 @@ def _softmax_backward_compare(case, out):
 SOFTMAX_BACKWARD = Exercise(
     "softmax_backward", ("softmax_backward",),
     public=lambda: _softmax_backward_cases(np.random.default_rng(2), [(2, 3)]),
-    hidden=lambda rng: _softmax_backward_cases(rng, [(int(rng.integers(2, 6)), int(rng.integers(3, 11))),
-                                                     (1, 2), (3, 10)]),
+    hidden=lambda rng: _softmax_backward_edges() + _softmax_backward_cases(
+        rng, [(int(rng.integers(2, 6)), int(rng.integers(3, 11))), (1, 2), (3, 10)]),
     run=lambda learner, case: {"grad": learner(0, case["grad_output"], case["y"],
                                                name=_softmax_backward_name(case))},
     compare=_softmax_backward_compare,

@@ -177,7 +177,8 @@ def _vgg_compare(case, out):
 
 
 def _vgg_hidden(rng):
-    cases = []
+    """Edges (as many channels out as in; one channel out of one conv), then random blocks of 1 to 4 convs."""
+    cases = [{"c_in": 64, "c_out": 64, "convs": 2}, {"c_in": 3, "c_out": 1, "convs": 1}]
     for convs in (1, 2, 3, 4):
         c_in, c_out = distinct_pair(rng, 1, 512)
         cases.append({"c_in": c_in, "c_out": c_out, "convs": convs})
@@ -301,7 +302,9 @@ def _ratio_compare(case, out):
 
 
 def _ratio_hidden(rng):
-    return [{"c_in": int(rng.integers(1, 300)), "c_out": int(rng.integers(2, 600)), "k": k} for k in (1, 3, 5)]
+    """Edges (one output channel; a 1x1 kernel with as many channels out as in), then random layers."""
+    return [{"c_in": 7, "c_out": 1, "k": 3}, {"c_in": 16, "c_out": 16, "k": 1}] + [
+        {"c_in": int(rng.integers(1, 300)), "c_out": int(rng.integers(2, 600)), "k": k} for k in (1, 3, 5)]
 
 
 SEPARABLE_COST_RATIO = Exercise(

@@ -242,8 +242,9 @@ def _saliency_compare(case, out):
 SALIENCY_MAP = Exercise(
     "saliency_map", ("saliency_map",),
     public=lambda: [_saliency_case(0, 5, 3, 1), _saliency_case(1, 6, 4, 0)],
-    hidden=lambda rng: [_saliency_case(int(rng.integers(0, 10_000)), int(rng.integers(4, 9)), int(c),
-                                       int(rng.integers(0, c))) for c in rng.integers(2, 7, size=3)],
+    hidden=lambda rng: [_saliency_case(21, 4, 5, 4), _saliency_case(22, 7, 2, 0)] + [
+        _saliency_case(int(rng.integers(0, 10_000)), int(rng.integers(4, 9)), int(c), int(rng.integers(0, c)))
+        for c in rng.integers(2, 7, size=3)],
     run=_saliency_run, compare=_saliency_compare, success="saliency_map is correct. Well done!",
 )
 

@@ -30,10 +30,15 @@ OUTPUT_SIZE_MISTAKES = [
 ]
 
 
+# Edges (n, f, s, p): the kernel as large as the input, a 1x1 kernel with a stride larger than it,
+# a remainder the floor drops, padding larger than the kernel, stride 1 with padding.
+OUTPUT_SIZE_EDGES = [(5, 5, 1, 0), (6, 1, 4, 0), (9, 2, 4, 1), (4, 3, 2, 3), (10, 4, 1, 2)]
+
+
 def _output_size_hidden(rng):
-    """Six cases where the floor, the padding and the stride each change the answer."""
-    rows = []
-    while len(rows) < 6:
+    """The edges, then six rows where the floor, the padding and the stride each change the answer."""
+    rows = list(OUTPUT_SIZE_EDGES)
+    while len(rows) < len(OUTPUT_SIZE_EDGES) + 6:
         n, f = int(rng.integers(4, 40)), int(rng.integers(1, 8))
         s, p = int(rng.integers(2, 5)), int(rng.integers(1, 4))
         if f <= n + 2 * p and (n + 2 * p - f) % s and (n + 2 * p, f, s, p) not in rows:
@@ -152,8 +157,13 @@ def _strided_public():
                                                    ((8, 8), (3, 3), 2, 0)]]
 
 
+# Edges (x shape, k shape, stride, padding): no padding on a rectangle, a stride larger than the kernel
+# (skipped pixels), a 1x1 kernel whose output is mostly the padding's zeros, one output position.
+STRIDED_EDGES = [((5, 8), (2, 3), 2, 0), ((9, 7), (2, 2), 3, 1), ((3, 4), (1, 1), 2, 2), ((4, 3), (4, 3), 2, 0)]
+
+
 def _strided_hidden(rng):
-    cases = []
+    cases = [_strided_case(rng, *edge) for edge in STRIDED_EDGES]
     for _ in range(4):
         x_shape = distinct_pair(rng, 4, 9)
         k_shape = distinct_pair(rng, 1, 4)

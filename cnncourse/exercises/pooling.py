@@ -186,8 +186,12 @@ def _gap_cases(rng, shapes):
     return [{"x": rng.integers(-5, 10, size=shape).astype(float)} for shape in shapes]
 
 
+# Edges: batch 1 with several channels on a 2 x 5 map, one channel of a 1 x 1 map, a 3 x 1 map.
+GAP_EDGES = [(1, 3, 2, 5), (4, 1, 1, 1), (2, 2, 3, 1)]
+
+
 def _gap_hidden(rng):
-    shapes = [(int(n), int(c), *distinct_pair(rng, 2, 6)) for n, c in rng.integers(1, 5, size=(3, 2))]
+    shapes = GAP_EDGES + [(int(n), int(c), *distinct_pair(rng, 2, 6)) for n, c in rng.integers(1, 5, size=(3, 2))]
     return _gap_cases(rng, shapes)
 
 

@@ -65,7 +65,9 @@ def _dropout_compare(case, out):
                  (x * (1 - p), "At evaluation inverted dropout is the identity: the kept values were "
                   "already scaled by 1 / (1 - p) during training, so return x unchanged.")]
     else:
-        wrong = [(x * keep, "You dropped the right values but did not scale the kept ones: divide them "
+        wrong = [(x, "That is x unchanged: with training=True drop each value where u < p (u = "
+                  "rng.random(x.shape)) and divide the others by 1 - p."),
+                 (x * keep, "You dropped the right values but did not scale the kept ones: divide them "
                   "by 1 - p, so that each value's expected output equals its input."),
                  (x * keep * (1 - p), "You multiplied the kept values by 1 - p; inverted dropout divides "
                   "them by 1 - p during training (and then does nothing at evaluation)."),

@@ -34,7 +34,10 @@ def _ce_public():
 
 
 def _ce_hidden(rng):
-    cases = []
+    """Edges (batch 1 at the last class; equal logits; two classes), then random batches."""
+    cases = [{"logits": np.array([[0.5, -1.0, 3.0, 0.0]]), "target": np.array([3])},
+             {"logits": np.zeros((3, 5)), "target": np.array([0, 4, 2])},
+             {"logits": np.array([[2.0, -2.0], [-0.5, 0.5], [7.0, 7.5]]), "target": np.array([1, 1, 0])}]
     for logits in (rng.normal(size=(int(rng.integers(2, 8)), int(rng.integers(3, 11)))) * 3,
                    rng.normal(size=(1, 4)) * 800, rng.normal(size=(5, 3)) - 1000):
         cases.append({"logits": logits, "target": rng.integers(0, logits.shape[1], size=logits.shape[0])})
@@ -101,7 +104,8 @@ def _grad_weight_cases(rng, specs):
 
 
 def _grad_weight_hidden(rng):
-    specs = []
+    """Edges (batch 1 on a non-square map; the kernel as large as the input), then random cases."""
+    specs = [((1, 2, 3, 5), 3, 2), ((2, 1, 3, 3), 2, 3)]
     for k in (int(rng.integers(2, 4)), 2, 1):
         h, w = (int(v) for v in rng.integers(k + 1, k + 5, size=2))
         specs.append(((int(rng.integers(2, 4)), int(rng.integers(1, 4)), h, w), int(rng.integers(1, 5)), k))
@@ -189,8 +193,10 @@ def _momentum_compare(case, out):
 
 
 def _momentum_hidden(rng):
+    """Edges (momentum 0 is plain SGD; a learning rate of 1), then a random case."""
     shape = tuple(int(v) for v in rng.integers(2, 6, size=2))
-    return [_momentum_case(rng, shape, float(rng.choice([0.01, 0.05, 0.2])), float(rng.choice([0.5, 0.8, 0.95])))]
+    return [_momentum_case(rng, (2, 3), 0.3, 0.0), _momentum_case(rng, (4,), 1.0, 0.6),
+            _momentum_case(rng, shape, float(rng.choice([0.01, 0.05, 0.2])), float(rng.choice([0.5, 0.8, 0.95])))]
 
 
 MOMENTUM_STEP = Exercise(

@@ -52,7 +52,9 @@ def _count_case(widths, trainable):
 
 
 def _count_hidden(rng):
-    cases = []
+    """Edges (everything frozen; everything trainable; only biases), then random masks."""
+    cases = [_count_case((3, 5, 4), ()), _count_case((3, 4, 6), ("block", "classifier")),
+             {"widths": np.array((3, 4, 2), dtype=np.int64), "mask": np.array([0, 1] * 5, dtype=np.int64)}]
     for blocks in (2, 3, 4):
         widths = [3] + [int(w) for w in rng.integers(2, 12, size=blocks)]
         mask = rng.integers(0, 2, size=4 * blocks + 2)
