@@ -19,9 +19,18 @@ GLUE = """
 export function run(state, settings, steps) {
   const trainer = new Trainer(digits_from(state.train), digits_from(state.held_out), settings);
   for (let i = 0; i < steps && !["done", "diverged"].includes(trainer.status); i++) trainer.step();
-  const {predicted} = trainer.evaluate(trainer.held_out);
-  return {history: trainer.history, status: trainer.status, steps: trainer.steps, notes: describe(trainer),
-          predicted, confusion: confusion_matrix(predicted, trainer.held_out.labels)};
+  const shot = snapshot(trainer);  // what the worker posts to the view
+  return {history: shot.history, status: shot.status, steps: shot.steps, notes: describe(shot),
+          predicted: shot.predicted, confusion: shot.predicted && confusion_matrix(shot.predicted, trainer.held_out.labels)};
+}
+// The view's conversation with the worker (here its in-page twin): data, reset, train; the last snapshot.
+export function session(state, settings) {
+  return new Promise((resolve) => {
+    const worker = in_page_worker(({data}) => { if (data.status === "done" || data.status === "diverged") resolve(data); });
+    worker.postMessage({type: "data", train: digits_from(state.train), held_out: digits_from(state.held_out)});
+    worker.postMessage({type: "reset", run: 1, settings});
+    worker.postMessage({type: "train"});
+  });
 }
 export function initial_weights(filters, seed) { return new TinyCNN(filters, seed).params; }
 export function shuffled(n, seed) { return permutation(n, generator(seed).random); }
@@ -125,3 +134,12 @@ def test_dead_units_are_explained_and_the_confusion_matrix_counts(browser, widge
     expected = np.zeros((10, 10), int)
     np.add.at(expected, (labels, dead["predicted"]), 1)
     assert dead["confusion"] == expected.tolist() and expected.sum() == 300
+
+
+def test_the_workers_session_trains_what_a_trainer_trains(browser, widget):
+    settings = {**DEFAULT, "epochs": 1}
+    direct = js_call(browser, widget._esm + GLUE, "run", widget.get_state(), settings, 10 ** 6)
+    posted = js_call(browser, widget._esm + GLUE, "session", widget.get_state(), settings)
+    assert posted["status"] == direct["status"] == "done" and posted["run"] == 1
+    assert posted["history"] == direct["history"] and posted["predicted"] == direct["predicted"]
+    assert posted["filters"]["shape"] == [8, 1, 3, 3] and posted["steps"] == 47

@@ -37,6 +37,11 @@ def curves(browser, widget):
                                   ".map((p) => p.getAttribute('points'));", widget)
 
 
+def wait_ready(browser, widget):
+    """Wait for the worker's first snapshot of a fresh run: ready, no accuracy yet."""
+    WebDriverWait(browser, 30, poll_frequency=0.1).until(lambda _: state(browser, widget) == ["ready", ""])
+
+
 def set_seed(browser, widget, seed):
     browser.execute_script("const s = arguments[0].querySelector('[data-trait=\"seed\"]'); s.value = arguments[1];"
                            "s.dispatchEvent(new Event('change'));", widget, seed)
@@ -54,8 +59,9 @@ def page(browser, book_site):
 
 
 def test_train_climbs_past_90_percent_and_draws_what_it_learned(browser, page):
+    wait_ready(browser, page)
     page.find_element(By.CSS_SELECTOR, '[data-action="reset"]').click()
-    assert state(browser, page) == ["ready", ""]
+    wait_ready(browser, page)
     readings = train(browser, page)
     status, accuracy = state(browser, page)
     assert status == "done" and float(accuracy) >= 0.90
@@ -74,14 +80,16 @@ def test_train_climbs_past_90_percent_and_draws_what_it_learned(browser, page):
 
 def test_the_seed_decides_the_curve(browser, page):
     if state(browser, page)[0] != "done":
+        wait_ready(browser, page)
         train(browser, page)
     seed_0 = (curves(browser, page), page.find_element(By.CSS_SELECTOR, ".cnn-notes").text)
     set_seed(browser, page, 1)
-    assert state(browser, page) == ["ready", ""]  # a new setting resets the run
+    wait_ready(browser, page)  # a new setting resets the run
     train(browser, page)
     seed_1 = (curves(browser, page), page.find_element(By.CSS_SELECTOR, ".cnn-notes").text)
     assert seed_1[0] != seed_0[0]
     set_seed(browser, page, 0)
+    wait_ready(browser, page)
     train(browser, page)
     assert (curves(browser, page), page.find_element(By.CSS_SELECTOR, ".cnn-notes").text) == seed_0
 

@@ -1,9 +1,10 @@
 """Live trainer: a small CNN learns the 8x8 digits in the page, in front of the reader.
 
-The training runs in the browser (``js/functional.js``, ``js/optim.js``, ``js/tiny_cnn.js``,
-``js/trainer.js``: the JavaScript twins of :mod:`cnncourse.functional`, :mod:`cnncourse.optim`
-and :class:`cnncourse.demos.numpy_cnn.TinyCNN`), so it works in the static book and in
-JupyterLab alike, with no kernel. This module is the Python side: the choices offered and their
+The training runs in the browser, in a Web Worker (``js/functional.js``, ``js/optim.js``,
+``js/tiny_cnn.js``, ``js/trainer.js``: the JavaScript twins of :mod:`cnncourse.functional`,
+:mod:`cnncourse.optim` and :class:`cnncourse.demos.numpy_cnn.TinyCNN`; ``js/trainer_worker.js``;
+the view ``js/live_trainer.js``), so it works in the static book and in JupyterLab alike, with
+no kernel. This module is the Python side: the choices offered and their
 checks, the digits carried in the widget state (uint8), a description of each network, and
 :func:`torch_network`, the same network in PyTorch for the parity tests and the benchmark.
 
@@ -101,6 +102,16 @@ def _filters(architecture):
     return ARCHITECTURES[architecture]
 
 
+def _whole_number(name, low, high):
+    """A traitlets validator: an int from ``low`` to ``high``, or an error naming ``name``."""
+    def check(widget, proposal):
+        value = as_int(proposal["value"], name, minimum=low)
+        if value > high:
+            raise ValueError(f"{name} must be at most {high}, got {value}")
+        return value
+    return traitlets.validate(name)(check)
+
+
 def _packed(images, labels):
     return {"images": pack(images, "uint8"), "labels": pack(labels, "uint8")}
 
@@ -111,7 +122,7 @@ class LiveTrainer(anywidget.AnyWidget):
     Train, Pause, Step and Reset act in the browser. ``result`` is what the browser reports when
     a run ends: its status, step count and curves (empty until then)."""
 
-    _esm = esm("live_trainer", "ui", "functional", "optim", "tiny_cnn", "trainer")
+    _esm = esm("live_trainer", "ui", "functional", "optim", "tiny_cnn", "trainer", "trainer_worker")
     architectures = traitlets.Dict().tag(sync=True)
     optimizers = traitlets.List().tag(sync=True)
     lrs = traitlets.List().tag(sync=True)
@@ -130,6 +141,8 @@ class LiveTrainer(anywidget.AnyWidget):
     _check_optimizer = one_of("optimizer", OPTIMIZER_NAMES)
     _check_lr = one_of("lr", LEARNING_RATES)
     _check_batch_size = one_of("batch_size", BATCH_SIZES)
+    _check_seed = _whole_number("seed", 0, MAX_SEED)
+    _check_epochs = _whole_number("epochs", 1, MAX_EPOCHS)
 
     def __init__(self, architecture="conv8", optimizer="adam", lr=0.01, batch_size=32, seed=0, epochs=10):
         seed, epochs = as_int(seed, "seed"), as_int(epochs, "epochs")
@@ -144,21 +157,6 @@ class LiveTrainer(anywidget.AnyWidget):
             train=_packed(*digits["train"]), held_out=_packed(*digits["held_out"]),
             architecture=architecture, optimizer=optimizer, lr=float(lr), batch_size=batch_size, seed=seed,
             epochs=epochs)
-
-    @traitlets.validate("seed")
-    def _check_seed(self, proposal):
-        seed = as_int(proposal["value"], "seed", minimum=0)
-        if seed > MAX_SEED:
-            raise ValueError(f"seed must be at most 2**32 - 1 = {MAX_SEED}, got {seed}")
-        return seed
-
-    @traitlets.validate("epochs")
-    def _check_epochs(self, proposal):
-        epochs = as_int(proposal["value"], "epochs", minimum=1)
-        if epochs > MAX_EPOCHS:
-            raise ValueError(f"epochs must be at most {MAX_EPOCHS}, got {epochs}")
-        return epochs
-
 
 def _label(architecture):
     filters = ARCHITECTURES[architecture]

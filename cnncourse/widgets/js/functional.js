@@ -47,45 +47,40 @@ function matmul_transpose_b(out, a, b, m, k, n) {
   }
 }
 
-// im2col for one image x (C, H, W): windows (H_out * W_out, C * kH * kW), one row per output
-// position holding the (zero-padded) input values its window covers, in the weights' order.
-function im2col(x, channels, height, width, kh, kw, padding, windows) {
+// For one image (C, H, W) and a kH x kW window: the index of the input value that each window
+// cell meets, (H_out * W_out, C * kH * kW), one row per output position in the weights' order;
+// -1 where the cell lies on the zero padding. Computed once per shape.
+const WINDOW_INDICES = new Map();
+function window_indices(channels, height, width, kh, kw, padding) {
+  const key = [channels, height, width, kh, kw, padding].join();
+  if (WINDOW_INDICES.has(key)) return WINDOW_INDICES.get(key);
   const hOut = height + 2 * padding - kh + 1, wOut = width + 2 * padding - kw + 1;
-  const row = channels * kh * kw;
+  const indices = new Int32Array(hOut * wOut * channels * kh * kw);
+  let at = 0;
   for (let i = 0; i < hOut; i++) {
     for (let j = 0; j < wOut; j++) {
-      let at = (i * wOut + j) * row;
       for (let c = 0; c < channels; c++) {
         for (let a = 0; a < kh; a++) {
-          const r = i + a - padding;
           for (let b = 0; b < kw; b++, at++) {
-            const col = j + b - padding;
-            windows[at] = r >= 0 && r < height && col >= 0 && col < width ? x[(c * height + r) * width + col] : 0;
+            const r = i + a - padding, col = j + b - padding;
+            indices[at] = r >= 0 && r < height && col >= 0 && col < width ? (c * height + r) * width + col : -1;
           }
         }
       }
     }
   }
+  WINDOW_INDICES.set(key, indices);
+  return indices;
 }
 
-// The adjoint of im2col: add each window row back onto the cells of x (C, H, W) it came from.
-function col2im(windows, channels, height, width, kh, kw, padding, x) {
-  const hOut = height + 2 * padding - kh + 1, wOut = width + 2 * padding - kw + 1;
-  const row = channels * kh * kw;
-  for (let i = 0; i < hOut; i++) {
-    for (let j = 0; j < wOut; j++) {
-      let at = (i * wOut + j) * row;
-      for (let c = 0; c < channels; c++) {
-        for (let a = 0; a < kh; a++) {
-          const r = i + a - padding;
-          for (let b = 0; b < kw; b++, at++) {
-            const col = j + b - padding;
-            if (r >= 0 && r < height && col >= 0 && col < width) x[(c * height + r) * width + col] += windows[at];
-          }
-        }
-      }
-    }
-  }
+// im2col: every window of image x laid out as a row (zeros on the padding)
+function im2col(x, indices, windows) {
+  for (let i = 0; i < indices.length; i++) windows[i] = indices[i] < 0 ? 0 : x[indices[i]];
+}
+
+// its adjoint: add each window row back onto the input cells it came from
+function col2im(windows, indices, x) {
+  for (let i = 0; i < indices.length; i++) if (indices[i] >= 0) x[indices[i]] += windows[i];
 }
 
 function convShapes(x, weight, padding) {
@@ -100,9 +95,9 @@ export function conv2d(x, weight, bias = null, padding = 0) {
   const {n, c, h, w, o, kh, kw, hOut, wOut} = convShapes(x, weight, padding);
   const positions = hOut * wOut, row = c * kh * kw;
   const out = like(x, [n, o, hOut, wOut]);
-  const windows = new x.data.constructor(positions * row);
+  const indices = window_indices(c, h, w, kh, kw, padding), windows = new x.data.constructor(positions * row);
   for (let b = 0; b < n; b++) {
-    im2col(x.data.subarray(b * c * h * w), c, h, w, kh, kw, padding, windows);
+    im2col(x.data.subarray(b * c * h * w), indices, windows);
     const y = out.data.subarray(b * o * positions, (b + 1) * o * positions);
     matmul_transpose_b(y, weight.data, windows, o, row, positions);
     if (bias) for (let f = 0; f < o; f++) for (let p = 0; p < positions; p++) y[f * positions + p] += bias.data[f];
@@ -116,14 +111,15 @@ export function conv2d_backward(grad_output, x, weight, padding = 0) {
   const {n, c, h, w, o, kh, kw} = convShapes(x, weight, padding);
   const positions = grad_output.shape[2] * grad_output.shape[3], row = c * kh * kw;
   const grad_x = like(x, x.shape), grad_weight = like(x, weight.shape), grad_bias = like(x, [o]);
+  const indices = window_indices(c, h, w, kh, kw, padding);
   const windows = new x.data.constructor(positions * row), grad_windows = new x.data.constructor(positions * row);
   for (let b = 0; b < n; b++) {
     const g = grad_output.data.subarray(b * o * positions, (b + 1) * o * positions);  // (O, positions)
-    im2col(x.data.subarray(b * c * h * w), c, h, w, kh, kw, padding, windows);
+    im2col(x.data.subarray(b * c * h * w), indices, windows);
     matmul(grad_weight.data, g, windows, o, positions, row);           // g @ windows
     grad_windows.fill(0);
     matmul_transpose_a(grad_windows, g, weight.data, o, positions, row);  // g.T @ weight
-    col2im(grad_windows, c, h, w, kh, kw, padding, grad_x.data.subarray(b * c * h * w));
+    col2im(grad_windows, indices, grad_x.data.subarray(b * c * h * w));
     for (let f = 0; f < o; f++) for (let p = 0; p < positions; p++) grad_bias.data[f] += g[f * positions + p];
   }
   return [grad_x, grad_weight, grad_bias];

@@ -1,10 +1,10 @@
 // Live trainer: a CNN learns the 8x8 digits in the page. The controls choose the network, the
-// optimizer, the learning rate, the batch size and the seed; Train runs trainer.js in small
-// chunks, one per animation frame, so the page stays responsive; the curves and the first
-// layer's filters are redrawn as it learns; at the end, the confusion matrix and the mistakes.
+// optimizer, the learning rate, the batch size and the seed; Train runs trainer.js in a Web Worker
+// (trainer_worker.js), so the page stays responsive; each snapshot it posts is drawn at the next
+// animation frame: the curves and the first layer's filters as it learns, and at the end the
+// confusion matrix and the mistakes.
 // (cnncourse.widgets.live_trainer is the Python side: the data, the choices and their checks.)
 
-const FRAME_BUDGET_MS = 10;  // training time per animation frame; drawing takes a few ms more
 const SHOWN_MISTAKES = 12;
 
 // {images: uint8 0..16, labels} packed by Python -> {images: Float32Array in [0, 1], labels}
@@ -19,18 +19,18 @@ export function settings_of(model) {
           optimizer: model.get("optimizer"), seed: model.get("seed"), epochs: model.get("epochs")};
 }
 
-// What a finished or stopped run says under the charts.
-export function describe(trainer) {
-  const lr = formatG(trainer.settings.lr, 4), h = trainer.history;
-  if (trainer.status === "diverged") {
-    return `The run diverged at learning rate ${lr}. ${trainer.reason} (The light line of the loss chart ` +
+// What a finished or stopped run says under the charts, from a snapshot() of its trainer.
+export function describe(snap) {
+  const lr = formatG(snap.settings.lr, 4), h = snap.history;
+  if (snap.status === "diverged") {
+    return `The run diverged at learning rate ${lr}. ${snap.reason} (The light line of the loss chart ` +
            "shows it jump.) Each step overshot the minimum " +
            "and landed where the gradient is even steeper, so the next step was larger still: the weights " +
            "blow up instead of settling. Training stopped there; lower the learning rate and press Train.";
   }
   if (!h.val_accuracy.length) return "Press Train to start, or Step to take one mini-batch step.";
   const accuracy = h.val_accuracy[h.val_accuracy.length - 1];
-  const where = `after ${formatF(trainer.epoch, 2)} epochs (${formatInt(trainer.steps)} steps)`;
+  const where = `after ${formatF(snap.epoch, 2)} epochs (${formatInt(snap.steps)} steps)`;
   if (accuracy < 0.2) {
     return `Held-out accuracy ${formatF(100 * accuracy, 1)}% ${where}: about chance (10% for 10 classes), ` +
            "so the network learned nothing. With a large learning rate the first steps can push every ReLU " +
@@ -41,11 +41,11 @@ export function describe(trainer) {
 }
 
 // Loss (log scale, with every step's loss in a light line: a divergence shows as a jump) and accuracy
-function curves(trainer) {
-  const h = trainer.history, stepped = trainer.step_losses.epoch;
-  const xRange = [0, trainer.status === "diverged" ? stepped[stepped.length - 1] : trainer.settings.epochs];  // zoom on a divergence
+function curves(snap) {
+  const h = snap.history, stepped = snap.step_losses.epoch;
+  const xRange = [0, snap.status === "diverged" ? stepped[stepped.length - 1] : snap.settings.epochs];  // zoom on a divergence
   const line = (key, label, colour, dashed = false) => ({x: h.epoch, y: h[key], label, colour, dashed});
-  const steps = {x: stepped, y: trainer.step_losses.loss, label: "each step", colour: "#aec7e8"};
+  const steps = {x: stepped, y: snap.step_losses.loss, label: "each step", colour: "#aec7e8"};
   return [
     lineChart({lines: [steps, line("train_loss", "train", PALETTE[0]), line("val_loss", "held out", PALETTE[1], true)],
                xRange, logY: true, title: "loss", xLabel: "epoch", yLabel: "cross-entropy", width: 330, height: 230}),
@@ -55,9 +55,8 @@ function curves(trainer) {
 }
 
 // The first convolution's 3x3 filters, one canvas each, on one grey scale (dark = large weight)
-function drawFilters(box, trainer) {
-  const name = trainer.model.convs[0], weight = trainer.model.params[`${name}_weight`].data;
-  const count = trainer.model.filters[0];
+function drawFilters(box, filters) {
+  const count = filters.shape[0], weight = filters.data;
   let top = 1e-12;
   for (const w of weight) top = Math.max(top, Math.abs(w));
   while (box.children.length !== count) {
@@ -97,7 +96,8 @@ function render({model, el}) {
   el.classList.add("cnn-explorer");
   const train = digits_from(model.get("train")), held_out = digits_from(model.get("held_out"));
   const lrs = model.get("lrs"), architectures = model.get("architectures");
-  let trainer = null, frame = null, wall = 0, started = 0, trainedExamples = 0, longestChunk = 0;
+  let worker = null, run = 0, shown = null, latest = null, frame = null, running = false, pointsDrawn = -1;
+  let clock = {start: 0, seen: 0, rate: 0};  // examples per second since Train
 
   const choose = (name, value) => { model.set(name, value); model.save_changes(); };
   const architecture = select("architecture", "network",
@@ -130,92 +130,103 @@ function render({model, el}) {
             h("div", {style: "display:flex;align-items:center;gap:8px;font-size:12px"},
               [h("span", {text: "first-layer filters:"}), filters]), end, notes);
 
+  const over = (s) => s !== null && (s.status === "done" || s.status === "diverged");
+
   function reset() {
-    pause();
-    trainer = new Trainer(train, held_out, settings_of(model));
-    wall = 0; trainedExamples = 0;
+    run += 1; running = false; latest = shown = null; pointsDrawn = -1;
+    worker.postMessage({type: "reset", run, settings: settings_of(model)});
     end.replaceChildren();
-    draw(true);
+    draw();
   }
 
-  function pause() {
-    if (frame !== null) cancelAnimationFrame(frame);
-    if (frame !== null) wall += performance.now() - started;
-    frame = null;
-    showButtons();
-  }
-
-  const finished = () => trainer.status === "done" || trainer.status === "diverged";
-
-  // one animation frame: train for FRAME_BUDGET_MS at most, then draw what changed
-  function chunk() {
-    const start = performance.now(), points = trainer.history.epoch.length, seen = trainer.seen;
-    while (!finished() && performance.now() - start < FRAME_BUDGET_MS) trainer.step();
-    longestChunk = Math.max(longestChunk, performance.now() - start);
-    trainedExamples += trainer.seen - seen;
-    draw(trainer.history.epoch.length !== points);
-    if (finished()) { pause(); finish(); } else frame = requestAnimationFrame(chunk);
-  }
-
-  function finish() {
-    const {predicted} = trainer.evaluate(held_out);
-    if (trainer.status === "done") {
-      end.replaceChildren(h("div", {}, [h("div", {text: "confusion matrix (held out)", style: "font-size:12px"}),
-                                        confusionTable(confusion_matrix(predicted, held_out.labels))]),
-                          mistakes(held_out, predicted));
+  // this module again, in a Worker; where the page may not start one, on the page's thread
+  function startWorker() {
+    try {
+      worker = new Worker(`data:text/javascript;charset=utf-8,${encodeURIComponent(model.get("_esm"))}`, {type: "module"});
+      worker.onmessage = receive;
+      worker.onerror = () => { worker = in_page_worker(receive); worker.postMessage(data); reset(); };
+    } catch {
+      worker = in_page_worker(receive);
     }
-    const h_ = trainer.history;
-    model.set("result", {status: trainer.status, steps: trainer.steps, epoch: h_.epoch, train_loss: h_.train_loss,
+    const data = {type: "data", train, held_out};
+    worker.postMessage(data);
+  }
+
+  // the worker's snapshots, drawn at most once per animation frame
+  function receive({data}) {
+    if (data.run !== run) return;  // from a run that was reset since
+    latest = data;
+    if (running) {
+      const seconds = (performance.now() - clock.start) / 1000;
+      if (seconds > 0 && data.seen > clock.seen) clock.rate = (data.seen - clock.seen) / seconds;
+    }
+    if (over(data)) { running = false; finish(data); }
+    if (frame === null) frame = requestAnimationFrame(() => { frame = null; shown = latest; draw(); });
+  }
+
+  function finish(s) {
+    if (s.status === "done") {
+      end.replaceChildren(h("div", {}, [h("div", {text: "confusion matrix (held out)", style: "font-size:12px"}),
+                                        confusionTable(confusion_matrix(s.predicted, held_out.labels))]),
+                          mistakes(held_out, s.predicted));
+    }
+    const h_ = s.history;
+    model.set("result", {status: s.status, steps: s.steps, epoch: h_.epoch, train_loss: h_.train_loss,
                          train_accuracy: h_.train_accuracy, val_loss: h_.val_loss, val_accuracy: h_.val_accuracy});
     model.save_changes();
-    draw(true);
   }
 
   function showButtons() {
-    const running = frame !== null, over = trainer !== null && finished();
-    buttons.train.disabled = running; buttons.pause.disabled = !running; buttons.step.disabled = running || over;
+    const done = over(shown);
+    buttons.train.disabled = running || shown === null; buttons.pause.disabled = !running;
+    buttons.step.disabled = running || done || shown === null;
     for (const b of Object.values(buttons)) b.style.opacity = b.disabled ? 0.45 : 1;
   }
 
-  function draw(newPoint) {
-    const h_ = trainer.history, last = h_.val_accuracy.length - 1;
-    if (newPoint || trainer.status === "diverged") charts.replaceChildren(...curves(trainer));
-    drawFilters(filters, trainer);
-    const seconds = (wall + (frame !== null ? performance.now() - started : 0)) / 1000;
-    const parts = [`epoch ${formatF(trainer.epoch, 2)} of ${trainer.settings.epochs}`, `step ${formatInt(trainer.steps)}`];
-    if (last >= 0) parts.push(`held-out accuracy ${formatF(100 * h_.val_accuracy[last], 1)}%`);
-    if (trainer.status === "diverged") parts.push("diverged");
-    if (seconds > 0 && trainedExamples > 0) parts.push(`${formatInt(trainedExamples / seconds)} examples/s`);
-    readout.textContent = parts.join(" \u00b7 ");
-    Object.assign(readout.dataset, {status: trainer.status, steps: trainer.steps, seconds,
-                                    accuracy: last >= 0 ? h_.val_accuracy[last] : "", longestChunkMs: longestChunk});
-    notes.textContent = frame !== null ? "Training..." : describe(trainer);
+  function draw() {
     about.textContent = architectures[model.get("architecture")].text;
     showButtons();
+    if (shown === null) {
+      readout.textContent = "";
+      Object.assign(readout.dataset, {status: "starting", steps: 0, accuracy: ""});
+      notes.textContent = "";
+      return;
+    }
+    const h_ = shown.history, last = h_.val_accuracy.length - 1;
+    if (h_.epoch.length !== pointsDrawn || shown.status === "diverged") {
+      charts.replaceChildren(...curves(shown));
+      pointsDrawn = h_.epoch.length;
+    }
+    drawFilters(filters, shown.filters);
+    const parts = [`epoch ${formatF(shown.epoch, 2)} of ${shown.settings.epochs}`, `step ${formatInt(shown.steps)}`];
+    if (last >= 0) parts.push(`held-out accuracy ${formatF(100 * h_.val_accuracy[last], 1)}%`);
+    if (shown.status === "diverged") parts.push("diverged");
+    if (clock.rate > 0) parts.push(`${formatInt(clock.rate)} examples/s`);
+    readout.textContent = parts.join(" \u00b7 ");
+    Object.assign(readout.dataset, {status: shown.status, steps: shown.steps, accuracy: last >= 0 ? h_.val_accuracy[last] : ""});
+    notes.textContent = running ? "Training..." : describe(shown);
   }
 
   buttons.train.addEventListener("click", () => {
-    if (finished()) reset();
-    started = performance.now();
-    frame = requestAnimationFrame(chunk);
-    draw(false);
+    if (over(shown)) reset();
+    running = true;
+    clock = {start: performance.now(), seen: shown ? shown.seen : 0, rate: clock.rate};
+    worker.postMessage({type: "train"});
+    draw();
   });
-  buttons.pause.addEventListener("click", () => { pause(); draw(false); });
-  buttons.step.addEventListener("click", () => {
-    pause();
-    trainer.step();
-    if (finished()) finish(); else draw(true);
-  });
+  buttons.pause.addEventListener("click", () => { running = false; worker.postMessage({type: "pause"}); draw(); });
+  buttons.step.addEventListener("click", () => { running = false; worker.postMessage({type: "step"}); });
   buttons.reset.addEventListener("click", reset);
   model.on("change", () => {  // a new setting, from these controls or from Python: a fresh run
     architecture.set(model.get("architecture")); optimizer.set(model.get("optimizer"));
     lr.input.dataset.readout = formatG(model.get("lr"), 4); lr.set(lrs.indexOf(model.get("lr")));
     batch.set(model.get("batch_size")); seedInput.value = model.get("seed");
-    const wanted = settings_of(model);
-    if (JSON.stringify(wanted) !== JSON.stringify(trainer.settings)) reset();
+    if (shown === null || JSON.stringify(settings_of(model)) !== JSON.stringify(shown.settings)) reset();
   });
   lr.input.dataset.readout = formatG(model.get("lr"), 4); lr.show();
+  startWorker();
   reset();
+  return () => worker.terminate();
 }
 
 export default {render};
