@@ -59,7 +59,7 @@ def _max_pool_compare(case, out):
             f"stride, s={s} cells (output row i starts at input row i * s).",
             (h // k, w // k): "The stride differs from the window size here: the output has "
             "(H - k) // s + 1 rows and (W - k) // s + 1 columns.",
-            (w, h): "Height and width are swapped.",
+            ((w - k) // s + 1, (h - k) // s + 1): "Height and width are swapped.",
             (h, w): "That is the input's shape: pooling shrinks it to "
             "((H - k) // s + 1, (W - k) // s + 1).",
         },
