@@ -238,11 +238,11 @@ def test_every_chapters_explorer_works_after_save_kernel_shutdown_and_reload(tmp
     assert notebook.read_bytes() == learner_saved
 
 
-def shown(model_id):
+def widget_output(model_id):
     return nbformat.v4.new_output("display_data", data={VIEW: {"model_id": model_id}, "text/plain": "widget"})
 
 
-def notebook(outputs, state, version_minor=0):
+def notebook_dict(outputs, state, version_minor=0):
     """A notebook dict whose cells show ``outputs`` and whose saved widget state is ``state``."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("w", outputs=outputs)])
     if state is not None:
@@ -256,18 +256,18 @@ def model(value, *names):
 
 
 def test_saved_state_is_what_the_outputs_show_from_the_newest_source():
-    output_widget = {"model_name": "OutputModel", "state": {"outputs": [shown("inner")]}}
-    new = notebook([shown("a"), shown("b"), shown("out")],
-                   {"a": model(2, "layout_a"), "layout_a": model(0), "rerun_leftover": model(9), "out": output_widget},
-                   version_minor=1)
-    previous = notebook([shown("b")], {"a": model(1), "b": model(1, "layout_b"), "layout_b": model(0),
-                                       "inner": model(5), "gone": model(7)})
+    output_widget = {"model_name": "OutputModel", "state": {"outputs": [widget_output("inner")]}}
+    new = notebook_dict([widget_output("a"), widget_output("b"), widget_output("out")],
+                        {"a": model(2, "layout_a"), "layout_a": model(0), "rerun_leftover": model(9),
+                         "out": output_widget}, version_minor=1)
+    previous = notebook_dict([widget_output("b")], {"a": model(1), "b": model(1, "layout_b"), "layout_b": model(0),
+                                                    "inner": model(5), "gone": model(7)})
     state = shown_widget_state(new, previous)
     assert (state["version_major"], state["version_minor"]) == (2, 1)
     assert state["state"] == {"a": model(2, "layout_a"), "layout_a": model(0), "b": model(1, "layout_b"),
                               "layout_b": model(0), "out": output_widget, "inner": model(5)}
-    assert shown_widget_state(notebook([shown("a")], None), notebook([], None)) is None
-    assert shown_widget_state(notebook([shown("a")], None), None) is None
+    assert shown_widget_state(notebook_dict([widget_output("a")], None), notebook_dict([], None)) is None
+    assert shown_widget_state(notebook_dict([widget_output("a")], None), None) is None
 
 
 def test_saving_again_with_no_live_widget_keeps_the_state_on_disk(tmp_path):
@@ -276,12 +276,13 @@ def test_saving_again_with_no_live_widget_keeps_the_state_on_disk(tmp_path):
 
     manager = FileContentsManager(root_dir=str(tmp_path))
     manager.register_pre_save_hook(pre_save_hook)
-    first = notebook([shown("a")], {"a": model(1), "old_run": model(0)})
-    manager.save({"type": "notebook", "format": "json", "content": first}, "learner.ipynb")
-    manager.save({"type": "notebook", "format": "json", "content": notebook([shown("a")], {})}, "learner.ipynb")
+    first = notebook_dict([widget_output("a")], {"a": model(1), "old_run": model(0)})
+    again = notebook_dict([widget_output("a")], {})
+    for content in (first, again):
+        manager.save({"type": "notebook", "format": "json", "content": content}, "learner.ipynb")
     on_disk = json.loads((tmp_path / "learner.ipynb").read_text())
     assert on_disk["metadata"]["widgets"][STATE]["state"] == {"a": model(1)}
-    manager.save({"type": "notebook", "format": "json", "content": notebook([], None)}, "plain.ipynb")
+    manager.save({"type": "notebook", "format": "json", "content": notebook_dict([], None)}, "plain.ipynb")
     assert "widgets" not in json.loads((tmp_path / "plain.ipynb").read_text())["metadata"]
     manager.save({"type": "file", "format": "text", "content": "not a notebook"}, "notes.txt")
     assert (tmp_path / "notes.txt").read_text() == "not a notebook"
