@@ -72,5 +72,5 @@ mutation: $(STAMP)
 	$(if $(filter js,$(AREA)),node tools/js_mutation.mjs,$(PY) -m tools.mutation $(AREA))
 
 clean:
-	rm -rf $(VENV) book/_build student grading tools/book_assets/node_modules
+	rm -rf $(VENV) book/_build student grading tools/book_assets/node_modules tools/hub_assets/node_modules
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
