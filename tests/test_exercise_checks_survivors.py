@@ -8,7 +8,8 @@ import torch
 
 from cnncourse.exercises import EXERCISES, ExerciseFailed
 from cnncourse.functional import corr2d, max_pool2d
-from tools.check_strength import _define, solutions
+from tools.check_strength import define, solutions
+from wrong_answers import one_torch_thread
 
 
 def fails(check, case, out, words):
@@ -122,7 +123,7 @@ def _nudged(value, delta, part):
 def near_miss(check, delta, part=None):
     """The notebook's reference answer, off by ``delta`` in one number of its result."""
     _, source, before, names = solutions()[check]
-    functions = _define(before + [source], names)
+    functions = define(before + [source], names)
     if check in ("check_residual_block", "check_separable_block"):
         def build(*args):
             module = functions[0](*args)
@@ -158,12 +159,8 @@ NEAR_MISSES = [
 
 @pytest.mark.parametrize("check, part, delta", NEAR_MISSES)
 def test_a_near_miss_fails_at_the_checks_tolerance(check, part, delta):
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with one_torch_thread():
         assert EXERCISES[check].check(*near_miss(check, 0.0, part))  # the reference itself passes
         with pytest.raises(ExerciseFailed):
             EXERCISES[check].check(*near_miss(check, delta, part))
-    finally:
-        torch.set_num_threads(threads)
 

@@ -8,25 +8,21 @@ as the random inputs that tell a changed mutant from an equivalent one; the chec
 import dataclasses
 
 import pytest
-import torch
 
 from cnncourse.exercises import EXERCISES, ExerciseFailed
 from cnncourse.exercises.feedback import as_number_array
 from cnncourse.functional import max_pool2d
 from tools.check_strength import measure, mutants, solutions, table
+from wrong_answers import one_torch_thread
 
-LIMIT = 8
+LIMIT = 6
 TARGET = 0.95
 
 
 @pytest.fixture(scope="module")
 def strengths():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny layers: one thread is far faster on a busy machine
-    try:
-        yield [measure(check, draws=1, limit=LIMIT) for check in solutions()]
-    finally:
-        torch.set_num_threads(threads)
+    with one_torch_thread():
+        return [measure(check, draws=1, limit=LIMIT) for check in solutions()]
 
 
 def test_every_chapter_rejects_at_least_95_percent_of_the_mutants_that_change_results(strengths):
@@ -36,7 +32,7 @@ def test_every_chapter_rejects_at_least_95_percent_of_the_mutants_that_change_re
     for chapter in range(1, 10):
         mine = [s for s in strengths if s.chapter == chapter]
         changed, killed = sum(s.changed for s in mine), sum(s.killed for s in mine)
-        assert changed >= 8, report  # enough mutants to mean something
+        assert changed >= 6 * 2, report  # enough mutants to mean something
         assert killed >= TARGET * changed, report
 
 
@@ -60,5 +56,5 @@ def test_a_check_that_looks_only_at_shapes_scores_low(monkeypatch):
         if as_number_array(out["y"], "max_pool").shape != expected.shape:
             raise ExerciseFailed("wrong shape")
     monkeypatch.setitem(EXERCISES, "check_max_pool", dataclasses.replace(exercise, compare=shapes_only))
-    strength = measure("check_max_pool", draws=1, limit=4 * LIMIT)
+    strength = measure("check_max_pool", draws=1, limit=5 * LIMIT)
     assert strength.changed >= 6 and strength.score < TARGET

@@ -3,7 +3,8 @@
 ``python -m tools.check_strength [--draws N] [--exercise NAME]`` prints one row per exercise and one
 per chapter: mutants of the notebook's solution cell (small AST edits: an operator, a comparison, a
 constant +-1, a boolean flipped, a condition negated, a statement dropped, a term dropped, a sign
-dropped, a method swapped for its opposite: max/min, mean/sum, eval/train, no_grad/enable_grad...), how many change the results on
+dropped, a method swapped for its opposite: max/min, mean/sum, eval/train, no_grad/enable_grad...),
+how many change the results on
 random inputs (the exercise's run step on its public cases and on ``N`` hidden draws of other
 secrets), and how many of those the check (public and hidden cases of one more secret) rejects. A
 mutant that raises or runs past a few seconds counts as changed and rejected, as the grader would
@@ -162,7 +163,8 @@ def _same(a, b):
     return a == b if isinstance(a, (int, str, bool, type(None))) else repr(a) == repr(b)
 
 
-def _define(sources, names):
+def define(sources, names):
+    """The functions ``names`` that the cells ``sources`` define, in order."""
     namespace = {}
     for source in sources:
         exec(compile(PRELUDE + source, "<cell>", "exec"), namespace)  # noqa: S102 - the course's own cells
@@ -175,8 +177,8 @@ def measure(check, draws=3, limit=None):
     exercise = EXERCISES[check]
     inputs = exercise.cases() + [case for draw in range(draws) for case in exercise.cases(True, f"random {draw}")]
     graded = exercise.cases() + exercise.cases(True, CHECK_SECRET)
-    reference = _outputs(check, _define(before + [source], names), inputs)
-    if not _same(_outputs(check, _define(before + [source], names), inputs), reference):
+    reference = _outputs(check, define(before + [source], names), inputs)
+    if not _same(_outputs(check, define(before + [source], names), inputs), reference):
         raise RuntimeError(f"{check}: the reference solution's results differ from run to run")
     strength = Strength(check, chapter)
     every = mutants(source)
@@ -188,7 +190,7 @@ def measure(check, draws=3, limit=None):
             strength.mutants += 1
             signal.alarm(SECONDS)
             try:
-                functions = _define(before + [text], names)
+                functions = define(before + [text], names)
                 changed = not _same(_outputs(check, functions, inputs), reference)
                 killed = changed and _judged(check, functions, graded) is not None
             except (TimeUp, Exception):  # noqa: BLE001 - a mutant that hangs, or breaks the cell itself

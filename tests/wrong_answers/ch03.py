@@ -75,7 +75,8 @@ CATALOGUE = {
     ]),
     "check_global_avg_pool": dict(names=("my_global_avg_pool",), right=[
         "def my_global_avg_pool(x):\n    return x.mean(axis=3).mean(axis=2)",
-        "def my_global_avg_pool(x):\n    return x.reshape(x.shape[0], x.shape[1], -1).sum(axis=2) / (x.shape[2] * x.shape[3])",
+        "def my_global_avg_pool(x):\n"
+        "    return x.reshape(x.shape[0], x.shape[1], -1).sum(axis=2) / (x.shape[2] * x.shape[3])",
     ], wrong=[
         ("def my_global_avg_pool(x):\n    return x.sum(axis=(2, 3))", "divide by the number"),
         ("def my_global_avg_pool(x):\n    return x.max(axis=(2, 3))", "global max pooling"),

@@ -32,7 +32,8 @@ CATALOGUE = {
         ("def my_softmax(x):\n    e = np.exp(x - x.max())\n    return e / e.sum(axis=1, keepdims=True)", None),
         ("def my_softmax(x):\n    e = np.exp(x - x.max(axis=1, keepdims=True))\n    return e / e.sum()",
          "on its own"),
-        ("def my_softmax(x):\n    e = np.exp(x - x.max(axis=0, keepdims=True))\n    return e / e.sum(axis=0, keepdims=True)",
+        ("def my_softmax(x):\n    e = np.exp(x - x.max(axis=0, keepdims=True))\n"
+         "    return e / e.sum(axis=0, keepdims=True)",
          "normalised the columns"),
         ("def my_softmax(x):\n    return np.exp(x - x.max(axis=1, keepdims=True))", "add up to 1"),
         ("def my_softmax(x):\n    x -= x.max(axis=1, keepdims=True)\n    e = np.exp(x)\n"

@@ -16,16 +16,18 @@ def _ce(loss="-log_p[np.arange(n), target].mean()", one="1", grad="grad / n"):
 
 _GW = """def my_conv2d_grad_weight(x, grad_output, k):
     h_out, w_out = grad_output.shape[2:]
-    grad = np.zeros((grad_output.shape[1], x.shape[1], k, k))
+    grad = np.zeros(({channels}, k, k))
     for a in range(k):
         for b in range(k):
             window = x[{batch}, :, {rows}, {cols}]
-            grad[:, :, a, b] = np.einsum("nohw,nchw->oc", grad_output{gbatch}, window){scale}
+            grad[:, :, {at}] = np.einsum("nohw,nchw->{order}", grad_output{gbatch}, window){scale}
     return grad"""
 
 
-def _gw(batch=":", rows="a:a + h_out", cols="b:b + w_out", gbatch="", scale=""):
-    return _GW.format(batch=batch, rows=rows, cols=cols, gbatch=gbatch, scale=scale)
+def _gw(batch=":", rows="a:a + h_out", cols="b:b + w_out", gbatch="", scale="", at="a, b",
+        channels="grad_output.shape[1], x.shape[1]", order="oc"):
+    return _GW.format(batch=batch, rows=rows, cols=cols, gbatch=gbatch, scale=scale, at=at, channels=channels,
+                      order=order)
 
 
 def _step(velocity, param):
@@ -73,24 +75,10 @@ CATALOGUE = {
     windows = np.lib.stride_tricks.sliding_window_view(x, (k, k), axis=(2, 3))  # (N, C_in, H', W', k, k)
     return np.einsum("nohw,nchwab->ocab", grad_output, windows)""",
     ], wrong=[
-        ("""def my_conv2d_grad_weight(x, grad_output, k):
-    h_out, w_out = grad_output.shape[2:]
-    grad = np.zeros((grad_output.shape[1], x.shape[1], k, k))
-    for a in range(k):
-        for b in range(k):
-            window = x[:, :, a:a + h_out, b:b + w_out]
-            grad[:, :, k - 1 - a, k - 1 - b] = np.einsum("nohw,nchw->oc", grad_output, window)
-    return grad""", "flipped"),
+        (_gw(at="k - 1 - a, k - 1 - b"), "flipped"),
         (_gw(scale=" / x.shape[0]"), "Don't divide by N"),
         (_gw(batch=":1", gbatch="[:1]"), "first image"),
-        ("""def my_conv2d_grad_weight(x, grad_output, k):
-    h_out, w_out = grad_output.shape[2:]
-    grad = np.zeros((x.shape[1], grad_output.shape[1], k, k))
-    for a in range(k):
-        for b in range(k):
-            window = x[:, :, a:a + h_out, b:b + w_out]
-            grad[:, :, a, b] = np.einsum("nohw,nchw->co", grad_output, window)
-    return grad""", "output channels first"),
+        (_gw(channels="x.shape[1], grad_output.shape[1]", order="co"), "output channels first"),
         (_gw(rows="b:b + h_out", cols="a:a + w_out"), None),
         (_gw(scale=" / (h_out * w_out)"), None),
     ]),

@@ -63,7 +63,8 @@ CATALOGUE = {
         (_block().replace("nn.BatchNorm2d(out_channels), nn.ReLU(),", "nn.ReLU(), nn.BatchNorm2d(out_channels),"),
          None),
         (_block(forward="torch.relu(self.residual(x) + self.shortcut(x) * 0.5)"), None),
-        (_block().replace("nn.BatchNorm2d(out_channels))\n        else", "nn.BatchNorm2d(out_channels), nn.ReLU())\n        else"),
+        (_block().replace("nn.BatchNorm2d(out_channels))\n        else",
+                          "nn.BatchNorm2d(out_channels), nn.ReLU())\n        else"),
          None),
     ]),
     "check_vgg_block_parameters": dict(names=("vgg_block_parameters",), right=[
@@ -137,7 +138,8 @@ def separable_block(c_in, c_out, k):
         ("def separable_cost_ratio(c_in, c_out, k):\n    return 1 / c_in + 1 / k ** 2", None),
         ("def separable_cost_ratio(c_in, c_out, k):\n    return 1 / c_out + 1 / k", None),
         ("def separable_cost_ratio(c_in, c_out, k):\n    return 1 / c_out + 1 / 9", None),
-        ("def separable_cost_ratio(c_in, c_out, k):\n    return (k * k * c_in + c_in * c_out) // (k * k * c_in * c_out)",
+        ("def separable_cost_ratio(c_in, c_out, k):\n"
+         "    return (k * k * c_in + c_in * c_out) // (k * k * c_in * c_out)",
          None),
         ("def separable_cost_ratio(c_in, c_out, k):\n    return round(1 / c_out + 1 / k ** 2, 3)", None),
     ]),
