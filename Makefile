@@ -46,7 +46,8 @@ test-gpu: $(STAMP)
 student: $(STAMP)
 	$(PY) -m cnncourse.instructor.student notebooks student
 
-# tools/lab_config hides nbgrader's instructor panels and server extensions from learners
+# tools/lab_config hides nbgrader's instructor panels and server extensions from learners, saves
+# widget state with the notebook (so widgets work after a reload) and turns JupyterLab's news off
 lab: student
 	JUPYTER_CONFIG_PATH=$(abspath tools/lab_config) $(BIN)/jupyter lab --notebook-dir=student $(if $(CI),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
