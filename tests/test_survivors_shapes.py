@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from cnncourse.shapes import summary
+from cnncourse.shapes import linear_param_count, summary
 
 
 def small_model():
@@ -62,3 +62,16 @@ def test_a_layer_that_returns_no_tensor_has_no_shape():
 def test_a_model_that_is_not_a_module_is_named_by_type():
     with pytest.raises(TypeError, match="model must be a torch.nn.Module, got str"):
         summary("resnet", (3, 8, 8))
+
+
+def test_linear_parameters_with_and_without_bias_equal_torch():
+    for bias in (True, False):
+        assert linear_param_count(7, 3, bias=bias) == sum(p.numel() for p in nn.Linear(7, 3, bias=bias).parameters())
+
+
+@pytest.mark.parametrize("args, error, words", [
+    ((0, 2), ValueError, "in_features must be >= 1"), ((2, 0), ValueError, "out_features must be >= 1"),
+    ((2.5, 2), TypeError, "in_features"), ((2, "2"), TypeError, "out_features")])
+def test_linear_parameter_count_names_a_bad_argument(args, error, words):
+    with pytest.raises(error, match=words):
+        linear_param_count(*args)

@@ -30,7 +30,9 @@ MUTMUT = Path(sys.executable).with_name("mutmut")
 
 # {area: {module: test files}}; "*" is every module of the area not named
 TESTS = {
-    "shapes": {"*": ["test_shapes.py", "test_digits_models_summary.py", "test_exercise_checks.py"]},
+    "shapes": {"*": ["test_shapes.py", "test_digits_models_summary.py", "test_exercise_checks.py"],
+               "summary": ["test_digits_models_summary.py", "test_survivors_shapes.py"],
+               "parameters": ["test_kernels_data_device.py", "test_exercise_checks.py"]},
     "transfer": {"*": ["test_transfer.py", "test_survivors_transfer_augment.py"],
                  "lite0": ["test_transfer.py", "test_transfer_demos.py"]},
     "training": {"*": ["test_training.py", "test_survivors_training.py", "test_metrics.py"],
@@ -55,28 +57,35 @@ EQUIVALENT = {}
 STATUS = re.compile(r"^\s*(\S+__mutmut_\d+): (.+)$")
 
 
-def test_files(area):
-    """The area's test files (the union over its modules), checked to exist."""
-    files = sorted({f for files in TESTS[area].values() for f in files})
+def test_files(area, modules=None):
+    """The test files of the area's ``modules`` (default: all of them), checked to exist."""
+    table = TESTS[area]
+    chosen = modules or [*table, "*"]
+    files = sorted({f for m in chosen for f in table.get(m, table["*"])})
     missing = [f for f in files if not (ROOT / "tests" / f).exists()]
     if missing:
         sys.exit(f"mutation: tests/{missing[0]} (listed for {area} in tools/mutation.py) does not exist")
     return files
 
 
-def prepare(area, work):
-    """A fresh scratch copy of the package and tests in ``work``, with mutmut's configuration."""
-    if work.exists():
+def prepare(area, work, modules=None, resume=False):
+    """A fresh scratch copy of the package and tests in ``work``, with mutmut's configuration
+    (``resume``: keep mutmut's results there; it tests again what changed, and what it had not tested)."""
+    unknown = [m for m in modules or [] if not (ROOT / "cnncourse" / area / f"{m}.py").exists()]
+    if unknown:
+        sys.exit(f"mutation: cnncourse/{area}/{unknown[0]}.py does not exist")
+    if work.exists() and not resume:
         shutil.rmtree(work)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    shutil.copytree(ROOT / "cnncourse", work / "cnncourse", ignore=ignore)
-    shutil.copytree(ROOT / "tests", work / "tests", ignore=ignore)
-    tests = ", ".join(f'"tests/{f}"' for f in test_files(area))
+    for folder in ("cnncourse", "tests"):
+        shutil.copytree(ROOT / folder, work / folder, ignore=ignore, dirs_exist_ok=True)
+    tests = ", ".join(f'"tests/{f}"' for f in test_files(area, modules))
+    mutated = ", ".join(f'"cnncourse/{area}/{m}.py"' for m in modules) if modules else f'"cnncourse/{area}/*"'
     (work / "pyproject.toml").write_text(
         "[tool.pytest.ini_options]\naddopts = \"-p no:cacheprovider -p no:randomly\"\n\n"
         "[tool.mutmut]\n"
         'source_paths = ["cnncourse"]\n'
-        f'only_mutate = ["cnncourse/{area}/*"]\n'
+        f"only_mutate = [{mutated}]\n"
         f"pytest_add_cli_args_test_selection = [{tests}]\n"
         'pytest_add_cli_args = ["-q", "-x", "-n", "0"]\n'
         'process_isolation = "forkserver"\n',  # torch's thread pools do not survive a plain fork
@@ -130,13 +139,16 @@ def main(argv=None):
     parser.add_argument("area", choices=sorted(TESTS))
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default /tmp/cnncourse-mutation/AREA)")
     parser.add_argument("--max-children", type=int, default=2, help="mutants tested at once")
+    parser.add_argument("--modules", default=None,
+                        help="only these modules of the area, comma-separated (e.g. callbacks,history)")
+    parser.add_argument("--resume", action="store_true", help="go on with the last run (the mutants not tested yet)")
     parser.add_argument("--report-only", action="store_true", help="print the last run's results again")
     args = parser.parse_args(argv)
     work = args.work or Path("/tmp/cnncourse-mutation") / args.area
     if not MUTMUT.exists():
         sys.exit("mutation: mutmut is not installed in this environment: pip install -e '.[dev]'")
     if not args.report_only:
-        prepare(args.area, work)
+        prepare(args.area, work, args.modules.split(",") if args.modules else None, args.resume)
         env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}  # one core per mutant
         run = subprocess.run([str(MUTMUT), "run", "--max-children", str(args.max_children)], cwd=work, env=env)
         if run.returncode != 0:
