@@ -79,8 +79,8 @@ def _residual_layers(out, case, name):
     if out["f.convs"] != 2 or out["f.norms"] != 2:
         raise ExerciseFailed(f"{name}: self.residual should hold two 3x3 convolutions, each followed by batch "
                              f"norm; it has {out['f.convs']} nn.Conv2d and {out['f.norms']} nn.BatchNorm2d.")
-    modules.weight(out, "f.conv0.weight", (c_out, c_in, 3, 3), name, "the first 3x3 convolution")
-    modules.weight(out, "f.conv1.weight", (c_out, c_out, 3, 3), name, "the second 3x3 convolution")
+    modules.weight_of(out, "f.conv0.weight", (c_out, c_in, 3, 3), name, "the first 3x3 convolution")
+    modules.weight_of(out, "f.conv1.weight", (c_out, c_out, 3, 3), name, "the second 3x3 convolution")
     projection = out["s.convs"] > 0
     if (stride != 1 or c_in != c_out) and (out["s.convs"] != 1 or out["s.norms"] > 1):
         raise ExerciseFailed(f"{name}: x and F(x) differ in shape, so the shortcut must be a 1x1 "
@@ -88,7 +88,7 @@ def _residual_layers(out, case, name):
     if stride == 1 and c_in == c_out and (projection or out["s.norms"]):
         raise ExerciseFailed(f"{name}: shapes agree, so the shortcut should be the identity (nn.Identity()).")
     if projection:
-        modules.weight(out, "s.conv0.weight", (c_out, c_in, 1, 1), name, "the shortcut's convolution")
+        modules.weight_of(out, "s.conv0.weight", (c_out, c_in, 1, 1), name, "the shortcut's convolution")
         if out["s.conv0.stride"] != stride:
             raise ExerciseFailed(f"{name}: the shortcut must be a 1x1 convolution with stride {stride}, like the "
                                  "first 3x3 convolution, so that W_s x has the shape of F(x).")
@@ -246,7 +246,7 @@ def _separable_compare(case, out):
                              f"{c_in}, {k}, groups={c_in}) gives each channel its own filter.")
     depthwise = f"conv{shapes.index((c_in, 1, k, k))}"
     pointwise = "conv1" if depthwise == "conv0" else "conv0"
-    modules.weight(out, f"{pointwise}.weight", (c_out, c_in, 1, 1), name, "the pointwise convolution")
+    modules.weight_of(out, f"{pointwise}.weight", (c_out, c_in, 1, 1), name, "the pointwise convolution")
     modules.no_biases(out, "", 2, name)
     if out["norms"]:
         raise ExerciseFailed(f"{name}: leave out batch norm, as the exercise says (add it once the checks pass).")

@@ -77,7 +77,7 @@ def forward_error(out):
         raise ExerciseFailed(out["error"])
 
 
-def weight(out, key, shape, name, what):
+def weight_of(out, key, shape, name, what):
     """The weight ``out[key]`` as a float tensor, ExerciseFailed unless it has ``shape``."""
     got = as_number_array(out[key], f"{name}: {what}")
     if got.shape != tuple(shape):
