@@ -91,6 +91,7 @@ def test_the_hidden_cases_hold_their_edges_for_every_secret(secret):
     assert 0 in ious and any(0 < i < 1 for i in ious)
     assert any(c["a"].min() < 0 for c in hidden("check_box_iou"))
     nms = hidden("check_nms")
+    # exact: the IoU of whole-number boxes and the threshold 1/3 are the same correctly rounded quotient
     assert any(any(_iou(a, b) == c["threshold"] for a in c["boxes"] for b in c["boxes"]) for c in nms)
     assert any(len(set(c["scores"])) < len(c["scores"]) for c in nms)  # tied scores
     assert any(c["threshold"] == 0 for c in nms) and any(len(c["boxes"]) == 1 for c in nms)
@@ -164,3 +165,14 @@ def test_a_near_miss_fails_at_the_checks_tolerance(check, part, delta):
         with pytest.raises(ExerciseFailed):
             EXERCISES[check].check(*near_miss(check, delta, part))
 
+
+
+@pytest.mark.parametrize("check", sorted(EXERCISES))
+def test_every_argument_takes_at_least_two_values_across_the_cases(check):
+    cases = EXERCISES[check].cases() + EXERCISES[check].cases(True, "one secret")
+    for key in cases[0]:
+        values = {repr(case[key].tolist()) if isinstance(case[key], np.ndarray) else repr(case[key]) for case in cases}
+        assert len(values) >= 2, (check, key)
+    if check == "check_output_size":  # one case of rows (n, f, s, p): each column varies
+        rows = np.concatenate([case["nfsp"] for case in cases])
+        assert all(len(set(column)) >= 2 for column in rows.T)
