@@ -54,19 +54,25 @@ function curves(snap) {
   ];
 }
 
-// The first convolution's 3x3 filters, one canvas each, on one grey scale (dark = large weight)
-function drawFilters(box, filters) {
+// The first convolution's 3x3 filters side by side on one canvas, on one grey scale (dark = large
+// weight): 72 rectangles a frame for 8 filters
+const CELL = 10, GAP = 4;
+function drawFilters(canvas, filters) {
   const count = filters.shape[0], weight = filters.data;
   let top = 1e-12;
   for (const w of weight) top = Math.max(top, Math.abs(w));
-  while (box.children.length !== count) {
-    if (box.children.length > count) box.lastChild.remove();
-    else box.append(h("canvas", {style: "border:1px solid #ccc;margin:1px;image-rendering:pixelated"}));
+  const width = count * (3 * CELL + GAP) - GAP;
+  if (canvas.width !== width) Object.assign(canvas, {width, height: 3 * CELL});
+  canvas.dataset.filters = count;
+  const context = canvas.getContext("2d");
+  context.clearRect(0, 0, canvas.width, canvas.height);
+  for (let f = 0; f < count; f++) {
+    for (let cell = 0; cell < 9; cell++) {
+      const level = Math.round(255 * (0.5 - 0.5 * weight[f * 9 + cell] / top));
+      context.fillStyle = `rgb(${level},${level},${level})`;
+      context.fillRect(f * (3 * CELL + GAP) + (cell % 3) * CELL, Math.floor(cell / 3) * CELL, CELL, CELL);
+    }
   }
-  [...box.children].forEach((canvas, f) => {
-    const grey = Array.from(weight.subarray(f * 9, f * 9 + 9), (w) => 0.5 - 0.5 * w / top);
-    drawGrey(canvas, grey, 3, 3, 10);
-  });
 }
 
 function confusionTable(counts) {
@@ -121,7 +127,7 @@ function render({model, el}) {
   const readout = h("span", {class: "cnn-readout", style: "font-family:monospace;margin-left:8px"});
   const about = h("div", {class: "cnn-architecture", style: "font-size:12px;color:#555;margin:2px 0"});
   const charts = h("div", {class: "cnn-chart", style: "display:flex;flex-wrap:wrap;gap:8px"});
-  const filters = h("div", {class: "cnn-filters", style: "display:flex;flex-wrap:wrap;align-items:center;max-width:680px"});
+  const filters = h("canvas", {class: "cnn-filters", style: "max-width:100%"});
   const end = h("div", {class: "cnn-end", style: "display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start;margin-top:6px"});
   const notes = h("div", {class: "cnn-notes", style: "margin-top:4px"});
   el.append(h("div", {style: "display:flex;flex-wrap:wrap;align-items:center"},
