@@ -8,8 +8,8 @@ import torch
 
 from cnncourse.exercises import EXERCISES, ExerciseFailed
 from cnncourse.functional import corr2d, max_pool2d
+from cnncourse.threads import one_thread
 from tools.check_strength import define, solutions
-from wrong_answers import one_torch_thread
 
 
 def fails(check, case, out, words):
@@ -160,7 +160,7 @@ NEAR_MISSES = [
 
 @pytest.mark.parametrize("check, part, delta", NEAR_MISSES)
 def test_a_near_miss_fails_at_the_checks_tolerance(check, part, delta):
-    with one_torch_thread():
+    with one_thread():
         assert EXERCISES[check].check(*near_miss(check, 0.0, part))  # the reference itself passes
         with pytest.raises(ExerciseFailed):
             EXERCISES[check].check(*near_miss(check, delta, part))

@@ -20,7 +20,8 @@ from cnncourse.exercises import EXERCISES
 from cnncourse.instructor.grade import grade_submissions, read_chapter
 from cnncourse.instructor.nbgrader_course import chapter_notebooks
 from cnncourse.instructor.sandbox import Limits, bwrap_problem
-from wrong_answers import CATALOGUE, PRELUDE, functions, one_torch_thread, verdict
+from cnncourse.threads import one_thread
+from wrong_answers import CATALOGUE, PRELUDE, functions, verdict
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 # Two notebooks, graded side by side: chapters 1 to 6, and the module exercises of chapters 7 to 9.
@@ -59,13 +60,14 @@ def catalogue_notebooks(chapters):
 
 
 @pytest.fixture(scope="module")
-def one_thread():
-    with one_torch_thread():
+def single_thread():
+    """Torch on one thread: on a busy machine its thread pool makes these tiny layers far slower."""
+    with one_thread():
         yield
 
 
 @pytest.fixture(scope="module")
-def catalogue_grades(tmp_path_factory, one_thread):
+def catalogue_grades(tmp_path_factory, single_thread):
     """``(tasks, {(check, slot): None or the grader's message})``."""
     problem = bwrap_problem()
     if problem:
@@ -117,7 +119,7 @@ def test_the_grader_passes_right_answers_and_fails_wrong_ones_with_their_hint(ca
 
 
 @pytest.mark.parametrize("check", sorted(CATALOGUE))
-def test_the_catalogue_is_judged_alike_for_other_secrets(one_thread, check):
+def test_the_catalogue_is_judged_alike_for_other_secrets(single_thread, check):
     """Every answer for another secret; the wrong ones the sandbox did not see for its secret too."""
     entry = CATALOGUE[check]
     for source in entry["right"]:

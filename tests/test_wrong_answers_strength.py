@@ -12,8 +12,8 @@ import pytest
 from cnncourse.exercises import EXERCISES, ExerciseFailed
 from cnncourse.exercises.feedback import as_number_array
 from cnncourse.functional import max_pool2d
+from cnncourse.threads import one_thread
 from tools.check_strength import measure, mutants, solutions, table
-from wrong_answers import one_torch_thread
 
 LIMIT = 6
 TARGET = 0.95
@@ -21,7 +21,7 @@ TARGET = 0.95
 
 @pytest.fixture(scope="module")
 def strengths():
-    with one_torch_thread():
+    with one_thread():
         return [measure(check, draws=1, limit=LIMIT) for check in solutions()]
 
 
@@ -58,3 +58,12 @@ def test_a_check_that_looks_only_at_shapes_scores_low(monkeypatch):
     monkeypatch.setitem(EXERCISES, "check_max_pool", dataclasses.replace(exercise, compare=shapes_only))
     strength = measure("check_max_pool", draws=1, limit=5 * LIMIT)
     assert strength.changed >= 6 and strength.score < TARGET
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"check": "check_nothing"}, "check: no exercise"), ({"check": "check_relu", "draws": -1}, "draws:"),
+    ({"check": "check_relu", "limit": 0}, "limit:"),
+])
+def test_measure_refuses_bad_input_naming_the_parameter(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        measure(**kwargs)

@@ -7,10 +7,7 @@ must get, or None where no specific hint is promised). Each source is a notebook
 the learner's names, self-contained but for :data:`PRELUDE`.
 """
 
-from contextlib import contextmanager
 from importlib import import_module
-
-import torch
 
 from cnncourse.exercises import EXERCISES
 from cnncourse.exercises.exercise import Learner, decode, encode, result_record
@@ -45,13 +42,3 @@ def verdict(check, answers, secret):
         records.append(record)
     return exercise.judge(cases, records)
 
-
-@contextmanager
-def one_torch_thread():
-    """Torch on one thread meanwhile: on a busy machine its thread pool makes tiny layers 100 times slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
