@@ -6,6 +6,14 @@ from torch import nn
 
 from cnncourse.exercises import (ExerciseFailed, NotAttemptedYet, check_residual_block, check_separable_block,
                                  check_separable_cost_ratio, check_vgg_block_parameters)
+from cnncourse.threads import one_thread
+
+
+@pytest.fixture(autouse=True, scope="module")
+def single_thread():
+    """Torch on one thread: its thread pool makes these tiny layers far slower on a busy machine."""
+    with one_thread():
+        yield
 
 
 def make_block(relu_after_add=True, strided_shortcut=True, add_relu=True):

@@ -7,6 +7,14 @@ import torch
 from cnncourse.demos.detection import box_iou, nms
 from cnncourse.exercises import EXERCISES, ExerciseFailed, NotAttemptedYet
 from cnncourse.exercises.beyond import check_box_iou, check_nms, check_saliency_map
+from cnncourse.threads import one_thread
+
+
+@pytest.fixture(autouse=True, scope="module")
+def single_thread():
+    """Torch on one thread: its thread pool makes these tiny layers far slower on a busy machine."""
+    with one_thread():
+        yield
 
 
 def iou_right(a, b):

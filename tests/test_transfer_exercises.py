@@ -8,6 +8,14 @@ from torch import nn
 
 from cnncourse.exercises import (EXERCISES, ExerciseFailed, NotAttemptedYet, check_cache_outputs,
                                  check_count_trainable, check_prepare_for_transfer)
+from cnncourse.threads import one_thread
+
+
+@pytest.fixture(autouse=True, scope="module")
+def single_thread():
+    """Torch on one thread: its thread pool makes these tiny layers far slower on a busy machine."""
+    with one_thread():
+        yield
 
 
 def count_trainable(model):
