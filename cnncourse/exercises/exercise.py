@@ -21,6 +21,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..threads import one_thread
 from .feedback import ExerciseFailed, NotAttemptedYet, Other
 
 _ndarray = np.ndarray
@@ -223,14 +224,15 @@ class Exercise:
             raise TypeError(f"check_{self.name} takes {len(self.labels)} function(s): {', '.join(self.labels)}")
         learner = Learner(functions, self.labels)
         names = [getattr(function, "__name__", None) for function in functions]
-        for case in self.cases(hidden):
-            try:
-                outputs = self.run(learner, case)
-                self.compare(case, decode(*encode(outputs)))
-            except LearnerError as error:
-                raise type(error.failure())(self.renamed(str(error.failure()), names)) from None
-            except ExerciseFailed as failure:
-                raise type(failure)(self.renamed(str(failure), names)) from None
+        with one_thread():  # the cases' layers are tiny: torch's thread pool only slows them down
+            for case in self.cases(hidden):
+                try:
+                    outputs = self.run(learner, case)
+                    self.compare(case, decode(*encode(outputs)))
+                except LearnerError as error:
+                    raise type(error.failure())(self.renamed(str(error.failure()), names)) from None
+                except ExerciseFailed as failure:
+                    raise type(failure)(self.renamed(str(failure), names)) from None
         return self.renamed(self.success, names, calls_only=False)
 
     def renamed(self, message, names, calls_only=True):
@@ -246,7 +248,8 @@ class Exercise:
         """The grader's verdict on the sandbox's ``records`` (one per case, as :func:`result_record`
         writes them, arrays decoded): ``None`` when every case passed, else the first problem, naming
         the learner's functions by ``names`` (as the test cell passes them) where given."""
-        verdict = self._judge(cases, records)
+        with one_thread():
+            verdict = self._judge(cases, records)
         return verdict if verdict is None or not names else self.renamed(verdict, list(names))
 
     def _judge(self, cases, records):
