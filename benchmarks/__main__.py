@@ -13,7 +13,7 @@ import traceback
 
 BENCHMARKS = ["conv2d", "kernel_explorer", "arithmetic_widget", "pooling_activation_widgets",
               "browser_widgets", "training", "batch_norm", "models", "transfer", "visualize",
-              "notebooks"]
+              "live_trainer", "notebooks"]
 
 
 def run_all(names, out=sys.stdout):
