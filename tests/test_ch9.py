@@ -4,7 +4,6 @@ readable box labels, and the chapter as a learner sees it (issue 18's pass)."""
 from pathlib import Path
 
 import matplotlib
-import nbformat
 import numpy as np
 import pytest
 import torch
