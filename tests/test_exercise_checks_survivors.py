@@ -51,7 +51,7 @@ HIDDEN_COUNT = {
     "check_cross_entropy": 6, "check_conv2d_grad_weight": 5, "check_momentum_step": 3, "check_dropout": 9,
     "check_batch_norm_train": 6, "check_pad_and_crop": 7, "check_residual_block": 5,
     "check_vgg_block_parameters": 6, "check_separable_block": 5, "check_separable_cost_ratio": 5,
-    "check_count_trainable": 6, "check_prepare_for_transfer": 5, "check_cache_outputs": 3, "check_box_iou": 10,
+    "check_count_trainable": 7, "check_prepare_for_transfer": 5, "check_cache_outputs": 3, "check_box_iou": 10,
     "check_nms": 7, "check_saliency_map": 5,
 }
 
@@ -102,6 +102,7 @@ def test_the_hidden_cases_hold_their_edges_for_every_secret(secret):
     assert any(c["x"].shape[0] == 1 for c in hidden("check_prepare_for_transfer"))
     assert any(c["num_classes"] == 1 for c in hidden("check_prepare_for_transfer"))
     assert any(c["momentum"] == 0 for c in hidden("check_momentum_step"))
+    assert any(c["tied"] for c in hidden("check_count_trainable"))  # a weight shared by two layers
     assert any(r[1] == r[0] for r in hidden("check_output_size")[0]["nfsp"])  # kernel as large as the input
 
 

@@ -35,9 +35,18 @@ def small_net(widths, num_classes=4, seed=0):
     return nn.Sequential(OrderedDict(layers + [("classifier", head)]))
 
 
+def _tied(widths, tied):
+    """``small_net(widths)``; with ``tied``, its last block's convolution shares the weight of the block
+    before (the two need as many channels in as out)."""
+    model = small_net(widths)
+    if tied:
+        model[-2][0].weight = model[-3][0].weight
+    return model
+
+
 def _masked(case):
     """The case's network with parameter tensor i trainable where ``case["mask"][i]`` is 1."""
-    model = small_net(case["widths"])
+    model = _tied(case["widths"], case["tied"])
     for flag, parameter in zip(case["mask"], model.parameters()):
         parameter.requires_grad_(bool(flag))
     return model
@@ -45,25 +54,29 @@ def _masked(case):
 
 # ----- count_trainable(model)
 
-def _count_case(widths, trainable):
-    names = [name for name, _ in small_net(widths).named_parameters()]
+def _count_case(widths, trainable, tied=0):
+    names = [name for name, _ in _tied(widths, tied).named_parameters()]
     mask = [int(name.startswith(tuple(trainable))) if trainable else 0 for name in names]
-    return {"widths": np.array(widths, dtype=np.int64), "mask": np.array(mask, dtype=np.int64)}
+    return {"widths": np.array(widths, dtype=np.int64), "mask": np.array(mask, dtype=np.int64), "tied": tied}
 
 
 def _count_hidden(rng):
-    """Edges (everything frozen; everything trainable; only biases), then random masks."""
+    """Edges (everything frozen; everything trainable; only biases; a weight shared by two layers),
+    then random masks."""
     cases = [_count_case((3, 5, 4), ()), _count_case((3, 4, 6), ("block", "classifier")),
-             {"widths": np.array((3, 4, 2), dtype=np.int64), "mask": np.array([0, 1] * 5, dtype=np.int64)}]
+             {"widths": np.array((3, 4, 2), dtype=np.int64), "mask": np.array([0, 1] * 5, dtype=np.int64), "tied": 0},
+             _count_case((3, 4, 5, 5), ("block2", "block3", "classifier"), tied=1)]
     for blocks in (2, 3, 4):
         widths = [3] + [int(w) for w in rng.integers(2, 12, size=blocks)]
         mask = rng.integers(0, 2, size=4 * blocks + 2)
-        cases.append({"widths": np.array(widths, dtype=np.int64), "mask": mask.astype(np.int64)})
+        cases.append({"widths": np.array(widths, dtype=np.int64), "mask": mask.astype(np.int64), "tied": 0})
     return cases
 
 
 def _count_name(case):
-    return f"count_trainable(network {list(map(int, case['widths']))}, {int(case['mask'].sum())} trainable tensors)"
+    shared = ", a weight shared by two layers" if case["tied"] else ""
+    return (f"count_trainable(network {list(map(int, case['widths']))}, {int(case['mask'].sum())} trainable "
+            f"tensors{shared})")
 
 
 def _count_compare(case, out):
@@ -72,7 +85,10 @@ def _count_compare(case, out):
     everything = sum(p.numel() for p in params)
     expected = sum(p.numel() for p in params if p.requires_grad)
     statistics = sum(t.numel() for n, t in model.state_dict().items() if n.endswith(("running_mean", "running_var")))
+    twice = sum(p.numel() for m in model.modules() for p in m.parameters(recurse=False) if p.requires_grad)
     compare_numbers(out["n"], expected, _count_name(case), wrong_answers=[
+        (twice, "A weight shared by two layers is one parameter: count it once (model.parameters() lists "
+         "it once; looping over the layers counts it twice)."),
         (everything, "That is every parameter: count only those with p.requires_grad."),
         (everything - expected, "That is the frozen ones: count those whose requires_grad is True."),
         (int(case["mask"].sum()), "That is the number of parameter tensors; add up their sizes, p.numel()."),

@@ -53,6 +53,11 @@ CATALOGUE = {
         ("def count_trainable(model):\n    return sum(p.numel() for p in model.classifier.parameters())", None),
         ("def count_trainable(model):\n"
          "    return sum(p.numel() for p in model.parameters() if p.requires_grad and p.dim() > 1)", None),
+        ("""def count_trainable(model):
+    total = 0
+    for layer in model.modules():
+        total += sum(p.numel() for p in layer.parameters(recurse=False) if p.requires_grad)
+    return total""", "shared by two layers"),
     ]),
     "check_prepare_for_transfer": dict(names=("prepare_for_transfer",), right=[
         """def prepare_for_transfer(model, num_classes):
