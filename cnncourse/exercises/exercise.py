@@ -108,6 +108,15 @@ class Learner:
             raise LearnerError(name, type(error).__name__, safe_str(error)) from None
 
 
+def _name_of(function):
+    """The learner's own name for a function (``my_dropout``), or None."""
+    try:
+        name = getattr(function, "__name__", None)
+    except Exception:  # noqa: BLE001 - a hostile __getattr__
+        return None
+    return name if type(name) is str else None
+
+
 def _copy(value):
     return value.copy() if type(value) is _ndarray else value
 
@@ -223,7 +232,7 @@ class Exercise:
         if len(functions) != len(self.labels):
             raise TypeError(f"check_{self.name} takes {len(self.labels)} function(s): {', '.join(self.labels)}")
         learner = Learner(functions, self.labels)
-        names = [getattr(function, "__name__", None) for function in functions]
+        names = [_name_of(function) for function in functions]
         with one_thread():  # the cases' layers are tiny: torch's thread pool only slows them down
             for case in self.cases(hidden):
                 try:
