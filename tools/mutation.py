@@ -36,6 +36,8 @@ TESTS = {
     "transfer": {"*": ["test_transfer.py", "test_survivors_transfer_augment.py"],
                  "lite0": ["test_transfer.py", "test_transfer_demos.py"]},
     "training": {"*": ["test_training.py", "test_survivors_training.py", "test_metrics.py"],
+                 "callbacks": ["test_training.py", "test_survivors_training.py", "test_survivors_callbacks.py"],
+                 "history": ["test_training.py", "test_survivors_callbacks.py"],
                  "distributed": ["test_distributed.py"]},
     "data": {"*": ["test_kernels_data_device.py", "test_augment.py", "test_survivors_transfer_augment.py"],
              "textures": ["test_transfer_textures.py"]},
@@ -52,7 +54,10 @@ TESTS = {
 }
 
 # {mutant name: why no test can kill it}
-EQUIVALENT = {}
+EQUIVALENT = {
+    "cnncourse.training.callbacks.xǁEarlyStoppingǁ__init____mutmut_21":
+        "best_epoch starts at 1 instead of 0: the first epoch always improves on no best and sets it",
+}
 
 STATUS = re.compile(r"^\s*(\S+__mutmut_\d+): (.+)$")
 
