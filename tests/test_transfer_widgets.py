@@ -165,6 +165,7 @@ def test_each_control_drives_only_its_own_experiment_in_the_browser(browser):
                                             [["per_class", 20], ["strategy", "Lite0 from scratch"]])
     point, row = explore_transfer(curve, results, "feature extraction", 1)
     assert (first["curve"], first["row"]) == (point.sentence(), row.sentence())
+    assert "table (30 labelled patches per class, 240 in all, one seed)" in first["rowPanel"]
     assert curve_moved["curve"] == curve_point(curve, 20).sentence() and curve_moved["curvePanel"] != first["curvePanel"]
     assert curve_moved["rowPanel"] == first["rowPanel"]        # labels per class left the table alone
     assert row_moved["row"] == strategy_row(results, "Lite0 from scratch").sentence()

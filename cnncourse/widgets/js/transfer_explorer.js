@@ -104,7 +104,8 @@ function render({ model, el }) {
   const rows = model.get("rows"), classes = model.get("classes"), curve = model.get("curve");
   const learning = panel("Learning curve: pretrained features + linear head vs a small CNN from scratch",
     control(model, "per_class", "labels per class", { options: curve.per_class }), "cnn-curve-words");
-  const table = panel(`The strategies' table (${rows[0].train_size} labelled patches, one seed)`,
+  const table = panel(`The strategies' table (${patches(Math.floor(rows[0].train_size / classes))} per class, ` +
+    `${rows[0].train_size} in all, one seed)`,
     control(model, "strategy", "strategy", { options: rows.map((r) => r.name) }), "cnn-row");
   el.append(element("style", { textContent: STYLE }), learning.box, table.box);
 
