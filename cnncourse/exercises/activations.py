@@ -51,6 +51,7 @@ def _relu_compare(case, out):
     _check_kept_input(out, "relu_changed", name)
     compare_arrays(out["relu"], relu(x), name,
                    wrong_answers=[(np.abs(x), "Negative inputs must become 0, not |x|."),
+                                  (np.maximum(x, 0.01 * x), "That is a leaky ReLU: negative inputs become 0."),
                                   (np.minimum(x, 0), "That keeps the negative part: ReLU keeps max(x, 0).")])
     name = f"relu_grad(x of shape {x.shape})"
     _check_kept_input(out, "grad_changed", name)
@@ -160,6 +161,8 @@ def _softmax_backward_compare(case, out):
              "own (axis=1, keepdims=True), not over the whole array."),
             (grad_output, "Softmax changes the gradient on its way back: apply its Jacobian, "
              "y * (g - sum(g * y, axis=1, keepdims=True))."),
+            (-softmax_backward(grad_output, y, axis=1), "The sign is flipped: y * (g - sum(g * y, axis=1, "
+             "keepdims=True)), not y * (sum(g * y) - g)."),
         ],
     )
 

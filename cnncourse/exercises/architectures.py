@@ -293,12 +293,17 @@ def _ratio_compare(case, out):
     expected = separable_cost_ratio(case["c_in"], case["c_out"], case["k"])
     if type(got) not in (int, float):
         raise ExerciseFailed(f"{name} returned {type_name(got)}; expected a number.")
+    if abs(got - expected) <= 1e-9:
+        return
     if abs(got - 1 / expected) < 1e-9 * max(1.0, 1 / expected):
         raise ExerciseFailed(f"{name} gave {got:.6g}: that is standard / separable, the saving factor. "
                              "Return separable / standard (a number below 1).")
-    if not abs(got - expected) <= 1e-9:
-        raise ExerciseFailed(f"{name} gave {got:.6g}, expected {expected:.6g}. Per output pixel the "
-                             "depthwise conv costs k*k*c_in and the pointwise c_in*c_out multiply-adds.")
+    near = [(1 / case["c_in"] + 1 / case["k"] ** 2, "c_in and c_out are swapped: the pointwise conv's share is "
+             "c_in * c_out / (k*k * c_in * c_out) = 1 / c_out."),
+            (1 / case["c_out"] + 1 / 9, "k is an argument: the depthwise conv's share is 1 / k**2, not a fixed 1/9.")]
+    hint = next((message for value, message in near if abs(got - value) <= 1e-9),
+                "Per output pixel the depthwise conv costs k*k*c_in and the pointwise c_in*c_out multiply-adds.")
+    raise ExerciseFailed(f"{name} gave {got:.6g}, expected {expected:.6g}. {hint}")
 
 
 def _ratio_hidden(rng):

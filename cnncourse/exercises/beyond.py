@@ -76,6 +76,8 @@ def _iou_compare(case, out):
     if type(got) not in (int, float):
         raise ExerciseFailed(f"{name} returned {type_name(got)}; expected one number (a float).")
     expected = float(reference_iou(case["a"], case["b"])[0, 0])
+    if type(got) is int and got != expected:
+        raise ExerciseFailed(f"{name} gave {got}, a whole number, expected {expected:g}: divide with /, not //.")
     if _isclose(got, expected, atol=1e-9, rtol=0):
         return
     hint = next((message for wrong, message in _iou_variants(case["a"], case["b"])
@@ -159,7 +161,9 @@ def _nms_compare(case, out):
               "box. Repeat: after keeping the best box, the best of the boxes still left is kept next, "
               "and drops the boxes that overlap it, until none is left."),
              (reference_nms(boxes, -scores, threshold), "You started from the lowest score: sort the "
-              "boxes by score from the highest down (np.argsort(-scores)).")]
+              "boxes by score from the highest down (np.argsort(-scores))."),
+             (reference_nms(boxes, scores, max(threshold - 1e-12, 0.0)), "A box whose IoU with a kept box "
+              "equals the threshold stays: suppress only an IoU above it (>, not >=).")]
     if not (got.shape == expected.shape and (got == expected).all()):
         for answer, hint in wrong:
             if got.shape == answer.shape and (got == answer).all():
@@ -212,6 +216,7 @@ def _gradient(case, of):
     x = torch.from_numpy(case["x"]).requires_grad_(True)
     scores = model(x)
     value = {"score": scores[0, case["target"]], "probability": scores.softmax(1)[0, case["target"]],
+             "top": scores[0].max(),
              "loss": nn.functional.cross_entropy(scores, torch.tensor([case["target"]]))}[of]
     (grad,) = torch.autograd.grad(value, x)
     return grad[0].double().numpy()
@@ -232,7 +237,11 @@ def _saliency_compare(case, out):
              (np.abs(_gradient(case, "loss")).max(axis=0), "You took the gradient of the loss; take the "
               "gradient of the class score (the logit, model(x)[0, target])."),
              (np.abs(_gradient(dict(case, target=(case["target"] + 1) % case["classes"]), "score"))
-              .max(axis=0), "That is the map of the next class: index the score with target itself.")]
+              .max(axis=0), "That is the map of the next class: index the score with target itself."),
+             (np.abs(_gradient(case, "top")).max(axis=0), "That is the map of the top-scoring class: take the "
+              "gradient of the score of target, model(x)[0, target]."),
+             (np.abs(g[0]), "Reduce the 3 colour channels with the maximum of |gradient|; you kept the first "
+              "channel only.")]
     compare_arrays(out["map"], np.abs(g).max(axis=0), name, wrong_answers=wrong, atol=1e-5, shape_hints={
         (3, size, size): "Reduce the 3 colour channels to one map: the maximum of |gradient| over them.",
         (1, 3, size, size): "Return one (H, W) map: drop the batch axis and take the maximum of "

@@ -168,6 +168,8 @@ def _params_compare(case, out):
             (c_in * k * k + 1, "That is one filter: multiply by the number of filters (out_channels)."),
             ((c_in * k + 1) * c_out, "A k x k kernel has k * k weights per channel, not k."),
             (c_in * k * k * c_out + 1, "Each filter has its own bias: add out_channels biases, not one."),
+            ((c_in * 9 + 1) * c_out, "kernel_size is an argument: use kernel_size * kernel_size weights per "
+             "channel, not a fixed 9."),
         ],
     )
 

@@ -85,13 +85,17 @@ def check_max_pool(student_max_pool, hidden=False):
 
 def _max_routing(grad_output, x, k, s, ties="first", add=True):
     """Max pooling's backward pass as plain loops, also in the usual wrong ways (for hints):
-    ties="all" gives the gradient to every tied maximum, add=False overwrites instead of adding."""
+    ties="all" gives the gradient to every tied maximum, ties="last" to the last one, add=False
+    overwrites instead of adding."""
     grad = np.zeros_like(x)
     for i in range(grad_output.shape[0]):
         for j in range(grad_output.shape[1]):
             window = x[i * s:i * s + k, j * s:j * s + k]
             if ties == "all":
                 mask = window == window.max()
+            elif ties == "last":
+                mask = np.zeros(window.shape, dtype=bool)
+                mask[np.unravel_index(window.size - 1 - np.argmax(window.ravel()[::-1]), window.shape)] = True
             else:
                 mask = np.zeros(window.shape, dtype=bool)
                 mask[np.unravel_index(np.argmax(window), window.shape)] = True
@@ -133,6 +137,9 @@ def _backward_compare(case, out):
             (_max_routing(grad_output, x, k, s, ties="all"), "Several inputs tie for the "
              "maximum of a window here: give the gradient to the first one only (the one "
              "np.argmax picks), as PyTorch does."),
+            (_max_routing(grad_output, x, k, s, ties="last"), "Several inputs tie for the maximum of a "
+             "window here: give the gradient to the first one only (the one np.argmax picks), as PyTorch "
+             "does, not the last."),
             (_max_routing(grad_output, x, k, s, add=False), "The windows overlap here, so one "
              "input can be the maximum of several windows: add up the gradients it receives "
              "(+=) instead of overwriting them."),

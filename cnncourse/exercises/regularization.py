@@ -72,6 +72,8 @@ def _dropout_compare(case, out):
                  (x * keep * (1 - p), "You multiplied the kept values by 1 - p; inverted dropout divides "
                   "them by 1 - p during training (and then does nothing at evaluation)."),
                  (_over(x * keep, p), "Divide by the probability of keeping a value, 1 - p, not by p."),
+                 (x * (u > p) / (1 - p), "Keep x where u >= p, not u > p: a number drawn exactly equal to "
+                  "p is kept (a value is dropped with probability p: where u < p)."),
                  (x * inverse / (1 - p), "You kept the values where u < p, that is with probability p: "
                   "p is the probability of dropping, so keep them where u >= p."),
                  (_over(x * inverse, p), "You kept the values where u < p, that is with probability p: p is "
@@ -176,7 +178,9 @@ def _bn_compare(case, out):
         (affine((x - x.mean()) / np.sqrt(x.var() + eps)), "You computed one mean and variance over the "
          "whole batch: each channel has its own, over axes 0, 2 and 3."),
     ])
-    compare_arrays(out["mean"], new_mean, name + " -> new_running_mean", wrong_answers=[
+    fixed = [] if m == BN_MOMENTUM else [(0.9 * mean + 0.1 * batch_mean, "Use the momentum argument "
+                                          f"({m:g} here), not a fixed 0.1.")]
+    compare_arrays(out["mean"], new_mean, name + " -> new_running_mean", wrong_answers=fixed + [
         (m * mean + (1 - m) * batch_mean, "momentum weighs the new batch: running = (1 - momentum) * "
          "running + momentum * batch_mean."),
         (batch_mean, "That is the batch mean itself: blend it into the running mean, (1 - momentum) * "

@@ -185,11 +185,13 @@ def _momentum_compare(case, out):
             (momentum * velocity - lr * grad, "That is the other formulation (v = mu v - lr g). torch's "
              "velocity holds no learning rate: v = mu v + g, and the step is -lr v."),
             (momentum * velocity + (1 - momentum) * grad, "That is a moving average (Adam's first moment): "
-             "torch's momentum adds the whole gradient, v = mu v + g.")])
+             "torch's momentum adds the whole gradient, v = mu v + g."),
+            (0.9 * velocity + grad, f"Use the momentum argument ({momentum:g} here), not a fixed 0.9.")])
         compare_arrays(new_param, param - lr * expected_velocity, f"{name}, the parameter", wrong_answers=[
             (param - lr * velocity, "Update the velocity first, then step with the new one."),
             (param - lr * grad, "That is plain SGD: step along the velocity, param - lr v."),
-            (param + lr * expected_velocity, "Subtract: a step goes against the gradient.")])
+            (param + lr * expected_velocity, "Subtract: a step goes against the gradient."),
+            (param - 0.1 * expected_velocity, f"Use the lr argument ({lr:g} here), not a fixed 0.1.")])
 
 
 def _momentum_hidden(rng):

@@ -92,6 +92,8 @@ def _count_compare(case, out):
         (everything, "That is every parameter: count only those with p.requires_grad."),
         (everything - expected, "That is the frozen ones: count those whose requires_grad is True."),
         (int(case["mask"].sum()), "That is the number of parameter tensors; add up their sizes, p.numel()."),
+        (sum(p.numel() for n, p in model.named_parameters() if p.requires_grad and n.endswith("weight")),
+         "Biases are parameters too: count every p in model.parameters() with p.requires_grad."),
         (expected + statistics, "Batch norm's running mean and variance are buffers, not parameters: "
          "use model.parameters(), not the state dict."),
     ])

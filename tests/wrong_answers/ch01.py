@@ -110,7 +110,7 @@ CATALOGUE = {
         ("""def my_param_count(in_channels, out_channels, kernel_size):
     return (kernel_size * kernel_size + 1) * out_channels""", "in_channels * k * k"),
         ("""def my_param_count(in_channels, out_channels, kernel_size):
-    return (in_channels * 9 + 1) * out_channels""", None),
+    return (in_channels * 9 + 1) * out_channels""", "not a fixed 9"),
         ("""def my_param_count(in_channels, out_channels, kernel_size):
     return (in_channels * kernel_size ** kernel_size + 1) * out_channels""", None),
         ("""def my_param_count(in_channels, out_channels, kernel_size):

@@ -69,7 +69,7 @@ CATALOGUE = {
         (_backward("a, b = np.unravel_index(np.argmax(window), window.shape)\n"
                    "            target[a, b] += 1"), "marked the maxima with 1"),
         (_backward("a, b = np.unravel_index(window.size - 1 - np.argmax(window.reshape(-1)[::-1]), window.shape)\n"
-                   "            target[a, b] += grad_output[i, j]"), None),
+                   "            target[a, b] += grad_output[i, j]"), "not the last"),
         (_backward("a, b = np.unravel_index(np.argmax(window), window.shape)\n"
                    "            target[b, a] += grad_output[i, j]"), None),
     ]),

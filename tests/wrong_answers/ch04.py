@@ -15,7 +15,7 @@ CATALOGUE = {
         ("def my_relu(x):\n    x[x < 0] = 0\n    return x\n\n\n" + _GRAD, "in place"),
         (_RELU + "def my_relu_grad(x):\n    return np.sign(x)\n", None),
         (_RELU + "def my_relu_grad(x):\n    return (x < 0).astype(float)\n", "other way round"),
-        ("def my_relu(x):\n    return np.maximum(x, 0.01 * x)\n\n\n" + _GRAD, None),
+        ("def my_relu(x):\n    return np.maximum(x, 0.01 * x)\n\n\n" + _GRAD, "leaky ReLU"),
     ]),
     "check_softmax": dict(names=("my_softmax",), right=[
         """def my_softmax(x):
@@ -55,7 +55,7 @@ CATALOGUE = {
          "over each row"),
         ("def my_softmax_backward(grad_output, y):\n    return grad_output", "Jacobian"),
         ("def my_softmax_backward(grad_output, y):\n"
-         "    return y * (np.sum(grad_output * y, axis=1, keepdims=True) - grad_output)", None),
+         "    return y * (np.sum(grad_output * y, axis=1, keepdims=True) - grad_output)", "sign is flipped"),
         ("def my_softmax_backward(grad_output, y):\n"
          "    return y * (grad_output - np.sum(grad_output * y, axis=0, keepdims=True))", None),
     ]),

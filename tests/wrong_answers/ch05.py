@@ -95,7 +95,7 @@ CATALOGUE = {
         (_step("momentum * velocity + grad", "param - lr * grad"), "plain SGD"),
         (_step("momentum * velocity + grad", "param - lr * velocity"), "velocity first"),
         (_step("momentum * velocity + grad", "param + lr * velocity_new"), "Subtract"),
-        (_step("0.9 * velocity + grad", "param - lr * velocity_new"), None),
-        (_step("momentum * velocity + grad", "param - 0.1 * velocity_new"), None),
+        (_step("0.9 * velocity + grad", "param - lr * velocity_new"), "momentum argument"),
+        (_step("momentum * velocity + grad", "param - 0.1 * velocity_new"), "lr argument"),
     ]),
 }

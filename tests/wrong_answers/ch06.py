@@ -56,7 +56,7 @@ CATALOGUE = {
         (_dropout(keep="u < p"), "where u < p"),
         (_dropout(scale="/ p"), "not by p"),
         (_dropout(scale="* (1 - p)"), "multiplied the kept values by 1 - p"),
-        (_dropout(keep="u > p"), None),
+        (_dropout(keep="u > p"), "not u > p"),
         (_dropout(eval="x * (1 - p)"), "identity"),
         ("""def my_dropout(x, p, rng, training):
     u = rng.random(x.shape)
@@ -90,7 +90,7 @@ CATALOGUE = {
         (_bn(denominator="np.sqrt(var.reshape(shape) * count / (count - 1) + eps)"), "biased batch"),
         (_bn(denominator="np.sqrt(var.reshape(shape))"), "Add eps inside"),
         (_bn(denominator="(np.sqrt(var.reshape(shape)) + eps)"), "eps goes inside"),
-        (_bn(momentum="0.1"), None),
+        (_bn(momentum="0.1"), "momentum argument"),
         (_bn(batch_var="var"), "unbiased batch"),
         (_bn(denominator="np.sqrt(var.reshape(shape) + 1e-5)"), None),
         ("""def my_batch_norm_train(x, running_mean, running_var, gamma, beta, momentum, eps):

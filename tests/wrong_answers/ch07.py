@@ -135,9 +135,9 @@ def separable_block(c_in, c_out, k):
         "def separable_cost_ratio(c_in, c_out, k):\n    return (k * k + c_out) / (k * k * c_out)",
     ], wrong=[
         ("def separable_cost_ratio(c_in, c_out, k):\n    return k * k * c_out / (k * k + c_out)", "saving factor"),
-        ("def separable_cost_ratio(c_in, c_out, k):\n    return 1 / c_in + 1 / k ** 2", None),
+        ("def separable_cost_ratio(c_in, c_out, k):\n    return 1 / c_in + 1 / k ** 2", "c_in and c_out are swapped"),
         ("def separable_cost_ratio(c_in, c_out, k):\n    return 1 / c_out + 1 / k", None),
-        ("def separable_cost_ratio(c_in, c_out, k):\n    return 1 / c_out + 1 / 9", None),
+        ("def separable_cost_ratio(c_in, c_out, k):\n    return 1 / c_out + 1 / 9", "not a fixed 1/9"),
         ("def separable_cost_ratio(c_in, c_out, k):\n"
          "    return (k * k * c_in + c_in * c_out) // (k * k * c_in * c_out)",
          None),

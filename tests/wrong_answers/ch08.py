@@ -52,7 +52,7 @@ CATALOGUE = {
          "    return sum(p.numel() for n, p in model.named_parameters() if p.requires_grad and 'weight' in n)", None),
         ("def count_trainable(model):\n    return sum(p.numel() for p in model.classifier.parameters())", None),
         ("def count_trainable(model):\n"
-         "    return sum(p.numel() for p in model.parameters() if p.requires_grad and p.dim() > 1)", None),
+         "    return sum(p.numel() for p in model.parameters() if p.requires_grad and p.dim() > 1)", "Biases are parameters too"),
         ("""def count_trainable(model):
     total = 0
     for layer in model.modules():

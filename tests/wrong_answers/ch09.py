@@ -61,9 +61,9 @@ CATALOGUE = {
         (_saliency(reduce="x.grad[0].abs().sum(dim=0)"), "not the sum"),
         (_saliency(score="model(x).softmax(1)[0, target]"), "softmax probability"),
         (_saliency(score="nn.functional.cross_entropy(model(x), torch.tensor([target]))"), "gradient of the loss"),
-        (_saliency(score="model(x)[0].max()"), None),
+        (_saliency(score="model(x)[0].max()"), "top-scoring"),
         (_saliency(reduce="x.grad[0].abs()"), "colour channels"),
-        (_saliency(reduce="x.grad[0].abs()[0]"), None),
+        (_saliency(reduce="x.grad[0].abs()[0]"), "first channel only"),
     ]),
     "check_box_iou": dict(names=("box_iou",), right=[
         """def box_iou(a, b):
@@ -87,7 +87,7 @@ CATALOGUE = {
          "inclusive"),
         (_iou(height="min(a[3], b[3]) - max(a[1], b[1])"), None),
         (_iou(height="max(0, min(a[3], b[3]) - max(a[0], b[0]))"), None),
-        (_iou().replace("float(inter / union)", "inter // union"), None),
+        (_iou().replace("float(inter / union)", "inter // union"), "not //"),
         (_iou(width="max(0, max(a[2], b[2]) - min(a[0], b[0]))"), None),
     ]),
     "check_nms": dict(names=("nms",), right=[
@@ -116,7 +116,7 @@ CATALOGUE = {
         (_nms(key="np.asarray(scores)"), "lowest score"),
         (_nms(result="np.array([boxes[i] for i in keep])"), "returned boxes"),
         (_nms(result="sorted(keep)"), "best score first"),
-        (_nms(keep_if="_iou(boxes[best], boxes[i]) < threshold"), None),
+        (_nms(keep_if="_iou(boxes[best], boxes[i]) < threshold"), "(>, not >=)"),
         (_nms(key="-np.asarray(scores)", keep_if="_iou(boxes[best], boxes[i]) <= 0.5"), None),
         (_nms(result="keep[:1] + sorted(keep[1:])"), None),
         (_nms(keep_if="not (_iou(boxes[best], boxes[i]) > threshold and scores[i] < scores[best])"), None),
