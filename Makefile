@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(wildcard notebooks/[0-9]*.ipynb)
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help venv book test test-gpu lab student grade bench notebooks clean class-demo
+.PHONY: help venv book test test-gpu lab student grade bench strength notebooks clean class-demo
 
 help:
 	@echo "make book      build the HTML book from the executed notebooks -> book/_build/html/index.html"
@@ -17,6 +17,7 @@ help:
 	@echo "make grade     grade every submission in submissions/<student>/*.ipynb, each in a sandbox (needs bwrap)"
 	@echo "make bench     speed benchmarks as medians and ratios, then a summary table (BENCH_FLAGS=--quick: a smoke run)"
 	@echo "make class-demo a class on JupyterHub here: release to feedback (root; bwrap, npm)"
+	@echo "make strength how many small bugs planted in each exercise's solution its check rejects"
 	@echo "make test-gpu  the notebook suite on CUDA (fails when there is no GPU)"
 	@echo "make notebooks re-execute the course notebooks in place (for authors)"
 	@echo "make clean     remove the venv and everything built"
@@ -56,6 +57,9 @@ grade: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks $(BENCH_FLAGS)
+
+strength: $(STAMP)
+	$(PY) -m tools.check_strength
 
 # JupyterHub's proxy comes from npm into tools/hub_assets (never global); the demo needs root
 class-demo: $(STAMP)

@@ -1,5 +1,5 @@
 """Chapter 8: an epoch of the classifier on cached features against an epoch through the frozen
-backbone (seed 000's trick), and a cache read against computing the features.
+backbone (Horzyk's trick), and a cache read against computing the features.
 
 Both epochs train the same classifier of the pretrained EfficientNet-Lite0 on the same 240 texture
 patches (48 x 48), on one CPU thread; the backbone run is the baseline.

@@ -1,4 +1,4 @@
-"""Chapter 8's exercises: counting what will train, a new head on a frozen network, and seed 000's
+"""Chapter 8's exercises: counting what will train, a new head on a frozen network, and Horzyk's
 cache of the last frozen layer's outputs.
 
 The models are built from each case's plain numbers (layer widths, seeds) by the run step; what
@@ -384,7 +384,7 @@ CACHE_OUTPUTS = Exercise(
     "cache_outputs", ("cache_outputs",),
     public=lambda: [_cache_case(np.random.default_rng(0), n, size, seed) for n, size, seed in [(6, 8, 0), (3, 6, 4)]],
     hidden=_cache_hidden, run=_cache_run, compare=_cache_compare,
-    success="cache_outputs is correct: seed 000's trick in a few lines. Well done!",
+    success="cache_outputs is correct: Horzyk's cache of the last frozen layer, in a few lines. Well done!",
 )
 
 

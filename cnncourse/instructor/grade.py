@@ -79,7 +79,7 @@ def _judge(task, cases, result, problem):
         records = [_record(record) for record in records]
     except (ValueError, KeyError, TypeError):
         return "Not checked: the results of this exercise could not be read."
-    return EXERCISES[task.check].judge(cases, records)
+    return EXERCISES[task.check].judge(cases, records, task.names)
 
 
 def _record(record):

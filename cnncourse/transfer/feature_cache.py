@@ -1,4 +1,5 @@
-"""Seed 000's trick: run the frozen part of a network once, keep its outputs on disk, train on them.
+"""Horzyk's trick (AGH lecture): run the frozen part of a network once, keep its outputs on disk,
+train on them.
 
 When the bottom of a network is frozen, the output of its last frozen layer for a given image never
 changes, so computing it again every epoch is wasted work. :func:`cached_features` computes it once,
