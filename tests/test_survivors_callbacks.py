@@ -42,8 +42,11 @@ def test_bad_settings_are_named():
         Checkpoint("model.pt", monitor="val_acc")
     with pytest.raises(ValueError, match=f"metric must be one of {CHOICES}, got 'loss'"):
         History()["loss"]
-    with pytest.raises(ValueError, match=r"\(val_ metrics need val_data\)"):
+    with pytest.raises(ValueError, match=r"^EarlyStopping monitors 'val_loss', which fit did not record "
+                                         r"\(val_ metrics need val_data\)$"):
         feed(EarlyStopping(), "train_loss", [1.0])
+    with pytest.raises(ValueError, match="^Checkpoint monitors 'val_accuracy', which fit did not record$"):
+        feed(Checkpoint("model.pt", monitor="val_accuracy"), "val_loss", [1.0])
 
 
 def test_a_checkpoint_by_default_keeps_the_best_validation_loss_in_a_new_folder(tmp_path):

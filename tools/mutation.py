@@ -57,6 +57,8 @@ TESTS = {
 EQUIVALENT = {
     "cnncourse.training.callbacks.xǁEarlyStoppingǁ__init____mutmut_21":
         "best_epoch starts at 1 instead of 0: the first epoch always improves on no best and sets it",
+    "cnncourse.training.callbacks.xǁEarlyStoppingǁ__init____mutmut_22":
+        "waited starts at 1 instead of 0: the first epoch always improves on no best and resets it",
 }
 
 STATUS = re.compile(r"^\s*(\S+__mutmut_\d+): (.+)$")
