@@ -30,7 +30,8 @@ MUTMUT = Path(sys.executable).with_name("mutmut")
 
 # {area: {module: test files}}; "*" is every module of the area not named
 TESTS = {
-    "shapes": {"*": ["test_shapes.py", "test_digits_models_summary.py", "test_exercise_checks.py"],
+    "shapes": {"*": ["test_shapes.py", "test_digits_models_summary.py", "test_exercise_checks.py",
+                     "test_survivors_layer_specs.py"],
                "summary": ["test_digits_models_summary.py", "test_survivors_shapes.py"],
                "parameters": ["test_kernels_data_device.py", "test_exercise_checks.py"]},
     "transfer": {"*": ["test_transfer.py", "test_survivors_transfer_augment.py"],
@@ -59,6 +60,8 @@ EQUIVALENT = {
         "best_epoch starts at 1 instead of 0: the first epoch always improves on no best and sets it",
     "cnncourse.training.callbacks.xǁEarlyStoppingǁ__init____mutmut_22":
         "waited starts at 1 instead of 0: the first epoch always improves on no best and resets it",
+    "cnncourse.shapes.layer_specs.xǁPoolǁ__post_init____mutmut_38":
+        "padding > k // 2 or padding > k / 2: the same for a whole padding",
 }
 
 STATUS = re.compile(r"^\s*(\S+__mutmut_\d+): (.+)$")
