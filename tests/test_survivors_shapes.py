@@ -75,3 +75,8 @@ def test_linear_parameters_with_and_without_bias_equal_torch():
 def test_linear_parameter_count_names_a_bad_argument(args, error, words):
     with pytest.raises(error, match=words):
         linear_param_count(*args)
+
+
+def test_a_model_without_parameters_is_summarised():
+    rows = summary(nn.Sequential(nn.ReLU(), nn.Flatten()), (2, 3)).rows
+    assert [(r.kind, r.output_shape, r.params) for r in rows] == [("ReLU", (None, 2, 3), 0), ("Flatten", (None, 6), 0)]

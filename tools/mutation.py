@@ -62,6 +62,10 @@ EQUIVALENT = {
         "waited starts at 1 instead of 0: the first epoch always improves on no best and resets it",
     "cnncourse.shapes.layer_specs.xǁPoolǁ__post_init____mutmut_38":
         "padding > k // 2 or padding > k / 2: the same for a whole padding",
+    "cnncourse.shapes.summary.x__recorder__mutmut_9": "parameters(recurse=None): None is false, as False is",
+    "cnncourse.shapes.summary.x__recorder__mutmut_10":
+        "parameters(recurse=True): only leaf modules are recorded, and a leaf has no sub-module to recurse into",
+    "cnncourse.shapes.summary.x_summary__mutmut_33": "torch.empty(1) or empty(0): only its device is read",
 }
 
 STATUS = re.compile(r"^\s*(\S+__mutmut_\d+): (.+)$")
@@ -151,7 +155,8 @@ def main(argv=None):
     parser.add_argument("--max-children", type=int, default=2, help="mutants tested at once")
     parser.add_argument("--modules", default=None,
                         help="only these modules of the area, comma-separated (e.g. callbacks,history)")
-    parser.add_argument("--resume", action="store_true", help="go on with the last run (the mutants not tested yet)")
+    parser.add_argument("--resume", action="store_true", help="go on with the last run: the mutants not tested yet, and the survivors again (with the "
+                             "tests that covered them then: a new test file is tried only in a fresh run)")
     parser.add_argument("--report-only", action="store_true", help="print the last run's results again")
     args = parser.parse_args(argv)
     work = args.work or Path("/tmp/cnncourse-mutation") / args.area
@@ -160,7 +165,11 @@ def main(argv=None):
     if not args.report_only:
         prepare(args.area, work, args.modules.split(",") if args.modules else None, args.resume)
         env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}  # one core per mutant
-        run = subprocess.run([str(MUTMUT), "run", "--max-children", str(args.max_children)], cwd=work, env=env)
+        command = [str(MUTMUT), "run", "--max-children", str(args.max_children)]
+        run = subprocess.run(command, cwd=work, env=env)
+        alive = [m for m, s in results(work).items() if s == "survived"] if args.resume else []
+        if run.returncode == 0 and alive:  # mutmut keeps a survivor's verdict though the tests changed
+            run = subprocess.run(command + alive, cwd=work, env=env)
         if run.returncode != 0:
             sys.exit(f"mutation: mutmut failed (exit status {run.returncode}); see above")
     statuses = results(work)
