@@ -41,6 +41,7 @@ TESTS = {
                  "history": ["test_training.py", "test_survivors_callbacks.py"],
                  "distributed": ["test_distributed.py"]},
     "data": {"*": ["test_kernels_data_device.py", "test_augment.py", "test_survivors_transfer_augment.py"],
+             "augment": ["test_augment.py", "test_survivors_transfer_augment.py", "test_survivors_augment.py"],
              "textures": ["test_transfer_textures.py"]},
     "functional": {"*": ["test_functional_activations.py", "test_functional_batch_norm.py",
                          "test_functional_conv_backward.py", "test_functional_convolution.py",
@@ -66,6 +67,21 @@ EQUIVALENT = {
     "cnncourse.shapes.summary.x__recorder__mutmut_10":
         "parameters(recurse=True): only leaf modules are recorded, and a leaf has no sub-module to recurse into",
     "cnncourse.shapes.summary.x_summary__mutmut_33": "torch.empty(1) or empty(0): only its device is read",
+    "cnncourse.data.augment.xǁRandomHorizontalFlipǁapply__mutmut_5":
+        "random() < p or <= p: they differ when random() is exactly p, with probability 2**-53",
+    "cnncourse.data.augment.xǁRandomBrightnessContrastǁapply__mutmut_17":
+        "+ shift or - shift, shift uniform in [-b, b]: the same distribution of images",
+    "cnncourse.data.augment.xǁSaltAndPepperǁapply__mutmut_6": "hit < a/2 or <= a/2: equal with probability 0",
+    "cnncourse.data.augment.xǁSaltAndPepperǁapply__mutmut_12": "hit >= a/2 or > a/2: equal with probability 0",
+    "cnncourse.data.augment.xǁSaltAndPepperǁapply__mutmut_15": "hit < a or <= a: equal with probability 0",
+    "cnncourse.data.augment.xǁSaltAndPepperǁapply__mutmut_16": "salt 2.0 or 1.0: every transform clips to [0, 1]",
+    "cnncourse.data.augment.xǁAugmentedDatasetǁ__init____mutmut_21":
+        "readings as floats: int() of a whole count is the same seed",
+    "cnncourse.data.augment.xǁAugmentedDatasetǁ__init____mutmut_23":
+        "readings as floats: int() of a whole count is the same seed",
+    "cnncourse.data.augment.x__warp__mutmut_27": "reshape(-2, 2): NumPy 2.4 reads any negative size as 'the rest'",
+    "cnncourse.data.augment.x__warp__mutmut_44": "a second ring row of zeros past index h: indices are clipped to -1..h",
+    "cnncourse.data.augment.x__warp__mutmut_46": "a second ring column of zeros past index w: indices are clipped to -1..w",
 }
 
 STATUS = re.compile(r"^\s*(\S+__mutmut_\d+): (.+)$")
