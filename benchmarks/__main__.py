@@ -20,21 +20,25 @@ def run_all(names, out=sys.stdout):
     """Run the benchmarks ``names``; return ``[(name, status)]`` (status: "ran", "skipped: ...",
     "crashed: ...")."""
     import importlib
+    import time
 
     from .timing import Unavailable
 
     statuses = []
     for name in names:
         print(f"\n== bench_{name} ==", flush=True)
+        start = time.monotonic()
         try:
             importlib.import_module(f"benchmarks.bench_{name}").run()
             statuses.append((name, "ran"))
+            print(f"(bench_{name}: {time.monotonic() - start:.0f} s)", flush=True)
         except Unavailable as why:
             print(f"skipped: {why}", flush=True)
             statuses.append((name, f"skipped: {why}"))
         except Exception as error:  # noqa: BLE001 - report it and go on with the others
             traceback.print_exc()
-            statuses.append((name, f"crashed: {type(error).__name__}: {error}"))
+            first_line = (str(error).strip().splitlines() or [""])[0]
+            statuses.append((name, f"crashed: {type(error).__name__}: {first_line}"))
     return statuses
 
 
