@@ -33,10 +33,14 @@ book: $(STAMP)
 	$(PY) -m tools.build_book
 	@echo "Book built: open $(abspath book/_build/html/index.html)"
 
-# The last line names the tests skipped for a missing system package and how to install it.
+# Two workers of one thread each (kernels and sandboxes included) on a 2-core machine: torch's own
+# thread pools would fight over the cores and run several times slower. TEST_THREADS= (empty) keeps
+# the machine's default. The last line names the tests skipped for a missing system package.
+TEST_THREADS ?= 1
 test: $(STAMP)
 	@rm -f $(VENV)/skipped.txt
-	@CNNCOURSE_SKIP_REPORT=$(abspath $(VENV))/skipped.txt $(PY) -m pytest -n 2 --dist loadscope \
+	@$(if $(TEST_THREADS),OMP_NUM_THREADS=$(TEST_THREADS) MKL_NUM_THREADS=$(TEST_THREADS),) \
+		CNNCOURSE_SKIP_REPORT=$(abspath $(VENV))/skipped.txt $(PY) -m pytest -n 2 --dist loadscope \
 		--durations=15 tests; status=$$?; \
 		if [ -s $(VENV)/skipped.txt ]; then cat $(VENV)/skipped.txt; fi; exit $$status
 
