@@ -67,6 +67,8 @@ EQUIVALENT = {
     "cnncourse.shapes.summary.x__recorder__mutmut_10":
         "parameters(recurse=True): only leaf modules are recorded, and a leaf has no sub-module to recurse into",
     "cnncourse.shapes.summary.x_summary__mutmut_33": "torch.empty(1) or empty(0): only its device is read",
+    "cnncourse.shapes.summary.x_summary__mutmut_40":
+        "a batch of 2 zeros instead of 1: the table shows the batch axis as None, and eval mode mixes no examples",
     "cnncourse.data.augment.xǁRandomHorizontalFlipǁapply__mutmut_5":
         "random() < p or <= p: they differ when random() is exactly p, with probability 2**-53",
     "cnncourse.data.augment.xǁRandomBrightnessContrastǁapply__mutmut_17":
