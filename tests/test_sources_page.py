@@ -1,8 +1,9 @@
 """The Sources page: in the table of contents after the chapters, naming the five lecture texts,
 and every link on it landing on a page of the built book and on the section its text names.
 
-Sections are linked by their heading: a link's text must begin one of the headings of the page it
-points to (its number and first words), and a link with a #fragment must find that id there.
+Sections are linked by their heading (MyST's heading anchors, which Sphinx checks when it builds):
+every link to a chapter names a section, whose id must be on the page, and the link's text must
+begin one of the page's headings (its number and first words).
 """
 
 import functools
@@ -75,6 +76,7 @@ def test_every_link_resolves_to_a_page_and_a_section_of_the_built_book(book_buil
         target = ((html / "sources.html").parent / url.path).resolve()
         assert target.is_file(), f"{a['href']} is not a page of the book"
         titles, ids = sections(target)
+        assert url.fragment or "chapters/" not in url.path, f"{a['href']} links a chapter, not a section"
         assert not url.fragment or url.fragment in ids, f"{a['href']}: no such section"
         text = " ".join(a.get_text().split())
         assert any(title.startswith(text) for title in titles), (
