@@ -81,6 +81,11 @@ EQUIVALENT = {
         "readings as floats: int() of a whole count is the same seed",
     "cnncourse.data.augment.xǁAugmentedDatasetǁ__init____mutmut_23":
         "readings as floats: int() of a whole count is the same seed",
+    "cnncourse.data.augment.xǁAugmentedDatasetǁ__getitem____mutmut_18":
+        ".to(None): the transform already gives back the image's dtype",
+    "cnncourse.data.augment.xǁRandomCropǁapply__mutmut_5": "rng.integers(n) is rng.integers(0, n), the same draws",
+    "cnncourse.data.augment.x__warp__mutmut_66": "rows clipped to -2: index -1 of the padded image is its ring of zeros too",
+    "cnncourse.data.augment.x__warp__mutmut_79": "columns clipped to -2: index -1 of the padded image is its ring of zeros too",
     "cnncourse.data.augment.x__warp__mutmut_27": "reshape(-2, 2): NumPy 2.4 reads any negative size as 'the rest'",
     "cnncourse.data.augment.x__warp__mutmut_44": "a second ring row of zeros past index h: indices are clipped to -1..h",
     "cnncourse.data.augment.x__warp__mutmut_46": "a second ring column of zeros past index w: indices are clipped to -1..w",
