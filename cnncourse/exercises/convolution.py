@@ -181,7 +181,7 @@ CONV_LAYER_PARAMS = Exercise(
     run=lambda learner, case: {"n": learner(0, case["c_in"], case["c_out"], case["k"],
                                             name=_params_name(case))},
     compare=_params_compare,
-    success="The number of parameters is right. Well done!",
+    success="Your number of parameters is correct. Well done!",
 )
 
 
