@@ -17,6 +17,7 @@ help:
 	@echo "make grade     grade every submission in submissions/<student>/*.ipynb, each in a sandbox (needs bwrap)"
 	@echo "make bench     speed benchmarks as medians and ratios, then a summary table (BENCH_FLAGS=--quick: a smoke run)"
 	@echo "make class-demo a class on JupyterHub here: release to feedback (root; bwrap, npm)"
+	@echo "make mutation AREA=...  mutation testing of one package area (or AREA=js for the widgets' JavaScript)"
 	@echo "make strength how many small bugs planted in each exercise's solution its check rejects"
 	@echo "make test-gpu  the notebook suite on CUDA (fails when there is no GPU)"
 	@echo "make notebooks re-execute the course notebooks in place (for authors)"

@@ -65,7 +65,12 @@ def test_train_climbs_past_90_percent_and_draws_what_it_learned(browser, page):
     readings = train(browser, page)
     status, accuracy = state(browser, page)
     assert status == "done" and float(accuracy) >= 0.90
-    assert readings[0] < 0.9 <= readings[-1] and len(set(readings)) >= 3  # it climbed while we watched
+    assert readings and readings[-1] >= 0.9
+    # it climbed: the accuracy chart's two curves (drawn last; SVG y grows downwards) end above where
+    # they began (the readout itself may already read 90% at the first look on an idle machine)
+    for line in curves(browser, page)[-2:]:
+        ys = [float(point.split(",")[1]) for point in line.split()]
+        assert len(ys) == 40 and ys[0] > ys[-1] and len(set(ys)) >= 3, ys
     lines = curves(browser, page)
     # every step's loss (470 steps), and 4 points an epoch for 10 epochs of the other 4 lines
     assert sorted(len(line.split()) for line in lines) == [40, 40, 40, 40, 470]

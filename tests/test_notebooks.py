@@ -1,6 +1,8 @@
 """Committed notebooks carry fresh, complete, error-free outputs (the book shows them; running a
 notebook, tests/test_notebook_runs.py, checks new outputs, not the stored ones), and are laid out so
-that one run checks both the learner's and the instructor's version."""
+that one run checks both the learner's and the instructor's version. A notebook's saved widget
+modules (``_esm``) may be older than cnncourse/widgets/js: the book puts in the current ones
+(book/_ext/current_widget_js.py), and a cell run in JupyterLab sends its own."""
 
 import ast
 import re
