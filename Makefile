@@ -41,13 +41,13 @@ TEST_THREADS ?= 1
 test: $(STAMP)
 	@rm -f $(VENV)/skipped.txt
 	@$(if $(TEST_THREADS),OMP_NUM_THREADS=$(TEST_THREADS) MKL_NUM_THREADS=$(TEST_THREADS),) \
-		CNNCOURSE_SKIP_REPORT=$(abspath $(VENV))/skipped.txt $(PY) -m pytest -n 2 --dist loadscope \
+		CNNCOURSE_SKIP_REPORT=$(abspath $(VENV))/skipped.txt $(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder \
 		--durations=15 tests; status=$$?; \
 		if [ -s $(VENV)/skipped.txt ]; then cat $(VENV)/skipped.txt; fi; exit $$status
 
 test-gpu: $(STAMP)
 	$(PY) -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 'make test-gpu: CUDA is not available on this machine')"
-	CNNCOURSE_DEVICE=cuda $(PY) -m pytest -n 2 --dist loadscope tests/test_notebook_runs.py
+	CNNCOURSE_DEVICE=cuda $(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder tests/test_notebook_runs.py
 
 student: $(STAMP)
 	$(PY) -m cnncourse.instructor.student notebooks student

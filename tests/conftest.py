@@ -18,6 +18,20 @@ from browser import book_site, browser  # noqa: F401
 from system_packages import PREFIX
 
 
+# The slowest test modules first, the chapters' runs slowest first (tests/test_notebook_runs.py):
+# with ``--dist loadscope --no-loadscope-reorder`` the two workers then finish close together,
+# instead of one starting a minute-long chapter when the other is nearly done.
+SLOW_FIRST = ("test_notebook_runs.py", "test_benchmarks.py", "test_grading.py", "test_wrong_answers.py",
+              "test_lab_reload.py", "test_class_demo.py", "test_distributed.py")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        name = item.path.name
+        return SLOW_FIRST.index(name) if name in SLOW_FIRST else len(SLOW_FIRST)
+    items.sort(key=rank)  # stable: each module keeps its own order
+
+
 def skipped_for_packages(reports):
     """``{skip message: count}`` of the skips for a missing system package."""
     counts = collections.Counter()

@@ -35,6 +35,17 @@ class Step:
     grade_id: str = ""
 
 
+def recorded_seconds(path):
+    """How long the notebook at ``path`` took when it was last executed (its cells' timestamps)."""
+    from datetime import datetime
+
+    times = [datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+             for cell in nbformat.read(path, as_version=4).cells
+             for key, stamp in cell.metadata.get("execution", {}).items()
+             if key in ("iopub.execute_input", "shell.execute_reply")]
+    return (max(times) - min(times)).total_seconds() if times else 0.0
+
+
 def nbgrader(cell):
     return cell.metadata.get("nbgrader", {})
 

@@ -11,10 +11,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from notebook_runs import checked, combined_cells, compare_outputs, errors, learner_versions, run_notebook
+from notebook_runs import (checked, combined_cells, compare_outputs, errors, learner_versions, recorded_seconds,
+                           run_notebook)
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+# the slowest chapter first, as its last execution took (see SLOW_FIRST in tests/conftest.py)
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"), key=recorded_seconds, reverse=True)
 
 
 @pytest.fixture(scope="class")
