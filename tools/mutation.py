@@ -7,11 +7,11 @@ fails "kills" the mutant. A mutant that survives is a bug the tests would not se
 - The run happens in a scratch copy (``/tmp/cnncourse-mutation/AREA``, or ``--work``): the package,
   the tests and a generated ``pyproject.toml`` whose ``[tool.mutmut]`` names the area's modules and
   test files. The working tree is not touched.
-- :data:`TESTS` maps each module of an area to the test files that exercise it; mutmut runs their
-  union once with tracing, then, for each mutant, only the tests that called the mutated function.
-  Browser, book and notebook tests are left out (too slow to run per mutant).
-- :data:`EQUIVALENT` lists mutants that cannot change any behaviour, each with its reason; they are
-  left out of the score.
+- ``tools/mutation_areas/AREA.toml`` maps each module of the area to the test files that exercise
+  it (``[tests]``); mutmut runs their union once with tracing, then, for each mutant, only the tests
+  that called the mutated function. Browser, book and notebook tests are left out (too slow to run
+  per mutant). Its ``[equivalent]`` table lists the mutants that cannot change any behaviour, each
+  with its reason; they are left out of the score.
 
 Prints the score per module (killed / (mutants - equivalent)) and each surviving mutant's diff.
 """
@@ -22,86 +22,35 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MUTMUT = Path(sys.executable).with_name("mutmut")
 
-# {area: {module: test files}}; "*" is every module of the area not named
-TESTS = {
-    "shapes": {"*": ["test_shapes.py", "test_digits_models_summary.py", "test_exercise_checks.py",
-                     "test_survivors_layer_specs.py"],
-               "summary": ["test_digits_models_summary.py", "test_survivors_shapes.py"],
-               "parameters": ["test_kernels_data_device.py", "test_exercise_checks.py"]},
-    "transfer": {"*": ["test_transfer.py", "test_survivors_transfer_augment.py"],
-                 "lite0": ["test_transfer.py", "test_transfer_demos.py"]},
-    "training": {"*": ["test_training.py", "test_survivors_training.py", "test_metrics.py"],
-                 "callbacks": ["test_training.py", "test_survivors_training.py", "test_survivors_callbacks.py"],
-                 "history": ["test_training.py", "test_survivors_callbacks.py"],
-                 "distributed": ["test_distributed.py"]},
-    "data": {"*": ["test_kernels_data_device.py", "test_augment.py", "test_survivors_transfer_augment.py"],
-             "augment": ["test_augment.py", "test_survivors_transfer_augment.py", "test_survivors_augment.py"],
-             "textures": ["test_transfer_textures.py"]},
-    "functional": {"*": ["test_functional_activations.py", "test_functional_batch_norm.py",
-                         "test_functional_conv_backward.py", "test_functional_convolution.py",
-                         "test_functional_dropout.py", "test_functional_padding.py", "test_functional_pooling.py",
-                         "test_losses.py", "test_regularization.py", "test_conv_transpose.py"]},
-    "visualize": {"*": ["test_visualize.py"]},
-    "exercises": {"*": ["test_exercise_checks.py", "test_exercise_checks_architectures.py",
-                        "test_exercise_checks_beyond.py", "test_exercise_checks_padding.py",
-                        "test_exercise_checks_pooling_activations.py", "test_exercise_checks_regularization.py",
-                        "test_exercise_checks_training.py", "test_transfer_exercises.py"]},
-    "instructor": {"*": ["test_student.py", "test_runner_deadlines.py"]},
-}
+AREAS = ROOT / "tools" / "mutation_areas"
 
-# {mutant name: why no test can kill it}
-EQUIVALENT = {
-    "cnncourse.training.callbacks.xǁEarlyStoppingǁ__init____mutmut_21":
-        "best_epoch starts at 1 instead of 0: the first epoch always improves on no best and sets it",
-    "cnncourse.training.callbacks.xǁEarlyStoppingǁ__init____mutmut_22":
-        "waited starts at 1 instead of 0: the first epoch always improves on no best and resets it",
-    "cnncourse.shapes.layer_specs.xǁPoolǁ__post_init____mutmut_38":
-        "padding > k // 2 or padding > k / 2: the same for a whole padding",
-    "cnncourse.shapes.summary.x__recorder__mutmut_9": "parameters(recurse=None): None is false, as False is",
-    "cnncourse.shapes.summary.x__recorder__mutmut_10":
-        "parameters(recurse=True): only leaf modules are recorded, and a leaf has no sub-module to recurse into",
-    "cnncourse.shapes.summary.x_summary__mutmut_33": "torch.empty(1) or empty(0): only its device is read",
-    "cnncourse.shapes.summary.x_summary__mutmut_40":
-        "a batch of 2 zeros instead of 1: the table shows the batch axis as None, and eval mode mixes no examples",
-    "cnncourse.data.augment.xǁRandomHorizontalFlipǁapply__mutmut_5":
-        "random() < p or <= p: they differ when random() is exactly p, with probability 2**-53",
-    "cnncourse.data.augment.xǁRandomBrightnessContrastǁapply__mutmut_17":
-        "+ shift or - shift, shift uniform in [-b, b]: the same distribution of images",
-    "cnncourse.data.augment.xǁSaltAndPepperǁapply__mutmut_6": "hit < a/2 or <= a/2: equal with probability 0",
-    "cnncourse.data.augment.xǁSaltAndPepperǁapply__mutmut_12": "hit >= a/2 or > a/2: equal with probability 0",
-    "cnncourse.data.augment.xǁSaltAndPepperǁapply__mutmut_15": "hit < a or <= a: equal with probability 0",
-    "cnncourse.data.augment.xǁSaltAndPepperǁapply__mutmut_16": "salt 2.0 or 1.0: every transform clips to [0, 1]",
-    "cnncourse.data.augment.xǁAugmentedDatasetǁ__init____mutmut_21":
-        "readings as floats: int() of a whole count is the same seed",
-    "cnncourse.data.augment.xǁAugmentedDatasetǁ__init____mutmut_23":
-        "readings as floats: int() of a whole count is the same seed",
-    "cnncourse.data.augment.xǁAugmentedDatasetǁ__getitem____mutmut_18":
-        ".to(None): the transform already gives back the image's dtype",
-    "cnncourse.data.augment.xǁRandomCropǁapply__mutmut_5": "rng.integers(n) is rng.integers(0, n), the same draws",
-    "cnncourse.data.augment.x__warp__mutmut_66": "rows clipped to -2: index -1 of the padded image is its ring of zeros too",
-    "cnncourse.data.augment.x__warp__mutmut_79": "columns clipped to -2: index -1 of the padded image is its ring of zeros too",
-    "cnncourse.data.augment.x__warp__mutmut_27": "reshape(-2, 2): NumPy 2.4 reads any negative size as 'the rest'",
-    "cnncourse.data.augment.x__warp__mutmut_44": "a second ring row of zeros past index h: indices are clipped to -1..h",
-    "cnncourse.data.augment.x__warp__mutmut_46": "a second ring column of zeros past index w: indices are clipped to -1..w",
-}
+
+def area_config(area):
+    """``tools/mutation_areas/AREA.toml``: ``tests`` ({module: test files}; "*" is every module not
+    named) and ``equivalent`` ({mutant name: why no test can kill it})."""
+    with open(AREAS / f"{area}.toml", "rb") as file:
+        config = tomllib.load(file)
+    return config["tests"], config.get("equivalent", {})
+
 
 STATUS = re.compile(r"^\s*(\S+__mutmut_\d+): (.+)$")
 
 
 def test_files(area, modules=None):
     """The test files of the area's ``modules`` (default: all of them), checked to exist."""
-    table = TESTS[area]
+    table, _ = area_config(area)
     chosen = modules or [*table, "*"]
     files = sorted({f for m in chosen for f in table.get(m, table["*"])})
     missing = [f for f in files if not (ROOT / "tests" / f).exists()]
     if missing:
-        sys.exit(f"mutation: tests/{missing[0]} (listed for {area} in tools/mutation.py) does not exist")
+        sys.exit(f"mutation: tests/{missing[0]} (listed in tools/mutation_areas/{area}.toml) does not exist")
     return files
 
 
@@ -142,9 +91,10 @@ def results(work):
 
 def report(area, statuses, work, show=True):
     """Print the score per module and the survivors; return the area's (killed, counted)."""
+    _, equivalent = area_config(area)
     by_module = defaultdict(Counter)
     for mutant, status in statuses.items():
-        by_module[module_of(mutant)]["equivalent" if mutant in EQUIVALENT else status] += 1
+        by_module[module_of(mutant)]["equivalent" if mutant in equivalent else status] += 1
     print(f"\nmutation score of cnncourse/{area}/ (killed / mutants not equivalent):")
     total = Counter()
     for module, counts in sorted(by_module.items()):
@@ -156,7 +106,7 @@ def report(area, statuses, work, show=True):
         print(f"  {module:24s} {killed:4d}/{counted:<4d} {100 * killed / max(counted, 1):5.1f}%  {others}")
     print(f"  {'all':24s} {total['killed']:4d}/{total['counted']:<4d} "
           f"{100 * total['killed'] / max(total['counted'], 1):5.1f}%")
-    alive = sorted(m for m, s in statuses.items() if s not in ("killed", "timeout") and m not in EQUIVALENT)
+    alive = sorted(m for m, s in statuses.items() if s not in ("killed", "timeout") and m not in equivalent)
     if alive:
         print(f"\n{len(alive)} surviving mutants:")
     for mutant in alive:
@@ -165,15 +115,15 @@ def report(area, statuses, work, show=True):
             diff = subprocess.run([str(MUTMUT), "show", mutant], cwd=work, capture_output=True, text=True).stdout
             print("\n".join(line for line in diff.splitlines() if line.startswith(("-", "+")) and
                             not line.startswith(("---", "+++"))))
-    excluded = sorted(m for m in statuses if m in EQUIVALENT)
+    excluded = sorted(m for m in statuses if m in equivalent)
     for mutant in excluded:
-        print(f"equivalent, not counted: {mutant}: {EQUIVALENT[mutant]}")
+        print(f"equivalent, not counted: {mutant}: {equivalent[mutant]}")
     return total["killed"], total["counted"]
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("area", choices=sorted(TESTS))
+    parser.add_argument("area", choices=sorted(f.stem for f in AREAS.glob("*.toml")))
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default /tmp/cnncourse-mutation/AREA)")
     parser.add_argument("--max-children", type=int, default=2, help="mutants tested at once")
     parser.add_argument("--modules", default=None,
