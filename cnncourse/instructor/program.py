@@ -15,15 +15,17 @@ MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 def read_submission(path):
     """The code cells of a submitted notebook as ``[(cell number, source, nbgrader metadata)]``.
 
-    Reads a regular file only (no symlink), of bounded size, as JSON; ValueError when it is not a notebook.
+    Reads a regular file only (no symlink; a directory or a FIFO is refused, without waiting on it),
+    of bounded size, as JSON; ValueError when it is not a notebook.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as error:
         raise ValueError(f"cannot be opened ({error.strerror})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ValueError("is not a regular file")
     with os.fdopen(fd, "rb") as file:
-        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            raise ValueError("is not a regular file")
         data = file.read(MAX_NOTEBOOK_BYTES + 1)
     if len(data) > MAX_NOTEBOOK_BYTES:
         raise ValueError(f"is larger than {MAX_NOTEBOOK_BYTES // 2 ** 20} MB")
