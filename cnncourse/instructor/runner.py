@@ -90,6 +90,7 @@ class Supervisor:
 
     def __init__(self, program):
         self.program = program
+        self.own_namespace = os.getpid() == 1  # pid 1: the sandbox's own pid namespace
         self.skip = set()  # cells that killed or hung a kernel
         self.cells = {}    # cell index -> "ok" or the error
         self.results = {}  # grade id -> results document, or the reason there is none
@@ -118,7 +119,7 @@ class Supervisor:
             try:
                 os.close(read_fd)
                 os.setpgid(0, 0)
-                Kernel(self.program, self.skip, set(self.results), write_fd).run()
+                Kernel(self.program, self.skip, set(self.results), write_fd, self.own_namespace).run()
                 status = 0
             finally:
                 os._exit(status)  # never back into the supervisor's code
@@ -127,7 +128,7 @@ class Supervisor:
             return self._follow(pid, os.fdopen(read_fd, "rb", buffering=0))
         finally:
             _kill_group(pid)
-            _kill_the_rest(os.getpid() == 1)
+            _kill_the_rest(self.own_namespace)
 
     def _follow(self, pid, pipe):
         """Read the kernel's messages, timing each step; see :class:`Kernel` for the messages."""
@@ -236,8 +237,12 @@ def _kill_the_rest(in_own_namespace):
     so that a new kernel starts with none of the last one's processes (nor zombies) counted
     against the limits; the kernel calls it after each cell and check, so that what they left
     running holds neither the process limit nor the kernel's pipe. Outside a namespace of its
-    own (--unsafe-no-sandbox) it does nothing: the kernel's process group is killed instead."""
-    if not in_own_namespace:
+    own (--unsafe-no-sandbox) it does nothing: the kernel's process group is killed instead.
+
+    The supervisor tells (``in_own_namespace``: it is pid 1); the kernel does not guess from its parent's
+    pid, which becomes 1 outside a sandbox too when the supervisor is killed and the kernel is adopted
+    by the system's init. As a second check, kill(-1) is sent only by pid 1 or a child of it."""
+    if not in_own_namespace or 1 not in (os.getpid(), os.getppid()):
         return
     try:
         os.kill(-1, signal.SIGKILL)
@@ -273,8 +278,9 @@ class Kernel:
     ``exercise`` (grade id, evaluation starting), ``result`` (its results as JSON), ``end``.
     """
 
-    def __init__(self, program, skip, evaluated, fd):
+    def __init__(self, program, skip, evaluated, fd, own_namespace):
         self.program, self.skip, self.evaluated, self.fd = program, skip, evaluated, fd
+        self.own_namespace = own_namespace  # the supervisor's: see _kill_the_rest
 
     def run(self):
         from IPython.core.interactiveshell import InteractiveShell
@@ -291,7 +297,7 @@ class Kernel:
             if index not in self.skip:
                 _send(self.fd, "cell", str(index))
                 _send(self.fd, "done", json.dumps(_run_cell(shell, source)))
-                _kill_the_rest(os.getppid() == 1)
+                _kill_the_rest(self.own_namespace)
             self._evaluate(shell, evaluate.get(index, []))
         _send(self.fd, "end")
 
@@ -307,7 +313,7 @@ class Kernel:
                 finally:
                     os._exit(0)
             _, status = os.waitpid(pid, 0)
-            _kill_the_rest(os.getppid() == 1)
+            _kill_the_rest(self.own_namespace)
             if os.WIFSIGNALED(status) or os.WEXITSTATUS(status):
                 os._exit(1)  # the supervisor reports the exercise as stopped
 
