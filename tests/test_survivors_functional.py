@@ -182,6 +182,33 @@ def test_batch_norm_in_evaluation_uses_weight_and_bias_per_channel():
     np.testing.assert_allclose(out, [[0.5, -1.0], [2.5, 5.0], [4.5, 11.0]])
 
 
+def test_batch_norm_defaults_are_torchs_momentum_and_eps():
+    rng = np.random.default_rng(3)
+    x, weight = rng.normal(size=(4, 2, 3)), rng.uniform(0.5, 2, size=2)
+    mean, var = np.zeros(2), np.ones(2)
+    t_mean, t_var = torch.zeros(2, dtype=torch.float64), torch.ones(2, dtype=torch.float64)
+    tx, tw = torch.tensor(x, requires_grad=True), torch.tensor(weight, requires_grad=True)
+    out = F.batch_norm(tx, t_mean, t_var, tw, training=True)
+    np.testing.assert_allclose(batch_norm(x, mean, var, weight, training=True), out.detach().numpy(), atol=1e-12)
+    np.testing.assert_allclose(mean, t_mean.numpy(), atol=1e-12)
+    np.testing.assert_allclose(var, t_var.numpy(), atol=1e-12)
+    grad = rng.normal(size=x.shape)
+    out.backward(torch.tensor(grad))
+    grad_x, grad_weight, _ = batch_norm_backward(grad, x, weight=weight)
+    np.testing.assert_allclose(grad_x, tx.grad.numpy(), atol=1e-9)
+    np.testing.assert_allclose(grad_weight, tw.grad.numpy(), atol=1e-9)
+    # evaluation with a tiny variance: eps=1e-5 keeps the scale finite, as in torch
+    small = np.full(2, 1e-6)
+    expected = F.batch_norm(torch.tensor(x), torch.zeros(2, dtype=torch.float64), torch.tensor(small))
+    np.testing.assert_allclose(batch_norm(x, np.zeros(2), small.copy()), expected.numpy(), rtol=1e-12)
+
+
+def test_batch_norm_of_zero_channels():
+    assert batch_norm(np.ones((4, 0)), np.zeros(0), np.ones(0)).shape == (4, 0)
+    raises(ValueError, ["x of shape (4, 0) has only 0 value per channel"], batch_norm, np.ones((4, 0)),
+           None, None, training=True)
+
+
 @pytest.mark.parametrize("kwargs, error, words", [
     ({"eps": True}, ValueError, ["eps must be a number > 0", "got True"]),
     ({"eps": "1"}, ValueError, ["eps must be a number > 0"]),
