@@ -29,13 +29,20 @@ def raises(error, words, call, *args, **kwargs):
         assert word in message, (word, message)
 
 
+def raises_exactly(error, message, call, *args, **kwargs):
+    """call(*args, **kwargs) raises ``error`` with exactly this message."""
+    with pytest.raises(error) as info:
+        call(*args, **kwargs)
+    assert str(info.value) == message
+
+
 # --- convolution -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("conv", [conv2d, conv2d_naive])
 def test_a_kernel_that_exactly_fills_the_padded_input_is_accepted(conv):
     # height: 3 + 2 * 1 = 5 rows for a 5-row kernel; width: 4 columns for 2 taps 3 apart
     rng = np.random.default_rng(0)
-    x, w = rng.normal(size=(1, 2, 3, 4)), rng.normal(size=(3, 2, 5, 2))
+    x, w = rng.normal(size=(1, 3, 3, 4)), rng.normal(size=(3, 3, 5, 2))
     got = conv(x, w, padding=(1, 0), dilation=(1, 3))
     expected = F.conv2d(t(x), t(w), padding=(1, 0), dilation=(1, 3)).numpy()
     assert got.shape == expected.shape == (1, 3, 1, 1)
@@ -67,6 +74,13 @@ def test_conv2d_naive_keeps_float32_and_unbatched_input():
     got = conv2d_naive(x, w, b, stride=(2, 1))
     assert got.dtype == np.float32 and got.shape == (3, 2, 3)
     np.testing.assert_allclose(got, F.conv2d(t(x[None]), t(w), t(b), stride=(2, 1))[0].numpy(), atol=1e-5)
+
+
+@pytest.mark.parametrize("conv", [conv2d, conv2d_naive])
+def test_mixed_float32_and_float64_give_float64_as_numpy_promotes(conv):
+    x, w = np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2))
+    assert conv(x.astype(np.float32), w).dtype == np.float64
+    assert conv(x, w.astype(np.float32)).dtype == np.float64
 
 
 @pytest.mark.parametrize("call, error, words", [
@@ -166,11 +180,25 @@ def test_unbatched_max_pool_indices_and_default_average_divisor():
     np.testing.assert_allclose(avg_pool2d_backward(grad, x, 3, stride=2, padding=1), tx.grad.numpy(), atol=1e-12)
 
 
-def test_pooling_backward_promotes_a_float32_gradient_to_the_input_dtype():
+@pytest.mark.parametrize("backward", [max_pool2d_backward, avg_pool2d_backward])
+def test_pooling_backward_gives_the_promoted_dtype_of_gradient_and_input(backward):
     x = np.random.default_rng(5).normal(size=(1, 1, 4, 4))
-    grad = np.ones((1, 1, 2, 2), np.float32)
-    assert max_pool2d_backward(grad, x, 2).dtype == np.float64
-    assert avg_pool2d_backward(grad, x, 2).dtype == np.float64
+    grad = np.ones((1, 1, 2, 2))
+    assert backward(grad.astype(np.float32), x, 2).dtype == np.float64
+    assert backward(grad, x.astype(np.float32), 2).dtype == np.float64
+    assert backward(grad.astype(np.float32), x.astype(np.float32), 2).dtype == np.float32
+
+
+def test_pooling_size_errors_give_the_numbers_of_the_right_axis():
+    x = np.zeros((1, 3, 5))  # rectangular, and 1 channel: no number can stand in for another
+    raises_exactly(ValueError, "padding height 3 is more than half the window height 4: torch allows "
+                   "at most kernel_size // 2 = 2", avg_pool2d, x, (4, 2), padding=(3, 0))
+    raises_exactly(ValueError, "padding width 2 is more than half the window width 2: torch allows "
+                   "at most kernel_size // 2 = 1", max_pool2d, x, (1, 2), padding=(0, 2))
+    raises_exactly(ValueError, "kernel_size width 8 is larger than the padded input width 7 "
+                   "(input 5 + 2 x padding 1)", max_pool2d, x, (1, 8), padding=(0, 1))
+    raises_exactly(ValueError, "kernel_size height 6 is larger than the padded input height 5 "
+                   "(input 3 + 2 x padding 1)", avg_pool2d, x, (6, 1), padding=(1, 0))
 
 
 @pytest.mark.parametrize("call, error, words", [
@@ -194,6 +222,15 @@ def test_pooling_errors_name_the_axis_and_the_parameter(call, error, words):
 
 
 # --- transposed convolution --------------------------------------------------------------------
+
+def test_transposed_output_size_defaults_and_dtypes():
+    # stride 1, no padding, dilation 1: every input cell adds k - 1 cells
+    assert conv_transpose_output_size(4, 3) == 6 and conv_transpose_output_size((4, 2), (1, 3)) == (4, 4)
+    x, w = np.ones((1, 1, 2, 2)), np.ones((1, 1, 2, 2))
+    assert conv_transpose2d(x.astype(np.float32), w).dtype == np.float64
+    assert conv_transpose2d(x, w.astype(np.float32)).dtype == np.float64
+    assert conv_transpose2d(x.astype(np.float32), w.astype(np.float32)).dtype == np.float32
+
 
 def test_transposed_output_sizes_of_one_and_lists():
     assert conv_transpose_output_size(1, 1) == 1
@@ -236,7 +273,14 @@ def test_conv2d_backward_of_an_unbatched_input_checks_the_unbatched_shape():
     raises(ValueError, ["grad_output must have 3 dimensions"], conv2d_backward, np.ones((1, 2, 2, 2)), x, w)
 
 
-def test_conv2d_backward_promotes_a_float32_gradient_to_the_input_dtype():
-    x, w = np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2))
-    grads = conv2d_backward(np.ones((1, 1, 2, 2), np.float32), x, w)
-    assert [g.dtype for g in grads] == [np.float64] * 3
+@pytest.mark.parametrize("dtypes", [(np.float64, np.float32, np.float32), (np.float32, np.float64, np.float32),
+                                    (np.float32, np.float32, np.float64)])
+def test_conv2d_backward_gives_the_promoted_dtype_of_all_three_inputs(dtypes):
+    grad, x, w = (np.ones(shape, dtype) for shape, dtype in zip(((1, 1, 2, 2), (1, 1, 3, 3), (1, 1, 2, 2)), dtypes))
+    assert [g.dtype for g in conv2d_backward(grad, x, w)] == [np.float64] * 3
+
+
+def test_conv2d_backward_with_dilation_keeps_float32():
+    x, w = np.ones((1, 1, 5, 5), np.float32), np.ones((1, 1, 2, 2), np.float32)
+    grads = conv2d_backward(np.ones((1, 1, 3, 4), np.float32), x, w, dilation=(2, 1))
+    assert [g.dtype for g in grads] == [np.float32] * 3
