@@ -30,17 +30,13 @@ def load_image(name, grey=False, size=None):
     Returns float64 in [0, 1], shaped (H, W) for grey photos or (H, W, 3) for colour.
     """
     image = np.asarray(getattr(data, check_photo_name(name))())
-    if image.dtype == bool:
-        image = image.astype(np.float64)
-    else:
-        image = image.astype(np.float64) / (255.0 if image.max() > 1 else 1.0)
-    if image.ndim == 3 and image.shape[-1] == 4:
-        image = image[..., :3]
+    # horse is a boolean mask; every other bundled photo is 8-bit (grey, or RGB without alpha)
+    image = image.astype(np.float64) if image.dtype == bool else image / 255.0
     if grey and image.ndim == 3:
         image = color.rgb2gray(image)
     if size is not None:
         size = as_int(size, "size", minimum=8)
         scale = size / max(image.shape[:2])
-        shape = tuple(max(1, round(s * scale)) for s in image.shape[:2])
-        image = transform.resize(image, shape, anti_aliasing=scale < 1)
+        # resize smooths (anti-aliases) before it shrinks, and clips to the input's range
+        image = transform.resize(image, tuple(round(s * scale) for s in image.shape[:2]))
     return np.clip(image, 0.0, 1.0)
