@@ -119,16 +119,12 @@ def exiting_child(how):
 
 
 def test_a_kernel_that_exits_or_dies_is_told_apart():
-    pid = exiting_child("exit")
-    reader, fd = pipe_reader(pid)
-    os.close(fd)
-    assert reader.next(1.0) is None
-    assert reader.why_stopped(pid, "this cell") == "the notebook's kernel exited (code 3) while running this cell"
-    pid = exiting_child("signal")
-    reader, fd = pipe_reader(pid)
-    os.close(fd)
-    assert reader.next(1.0) is None
-    assert reader.why_stopped(pid, "the check") == "the notebook's kernel died (SIGKILL) while running the check"
+    for how, words in (("exit", "exited (code 3)"), ("signal", "died (SIGKILL)")):
+        reader, fd = pipe_reader()
+        reader.kernel = pid = exiting_child(how)  # it holds the pipe open until it ends, as a kernel does
+        os.close(fd)
+        assert reader.next(5.0) is None and not reader.timed_out
+        assert reader.why_stopped(pid, "this cell") == f"the notebook's kernel {words} while running this cell"
     assert reader.why_stopped(pid, "x") == "the notebook's kernel stopped while running x"  # already reaped
 
 

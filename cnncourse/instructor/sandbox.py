@@ -96,6 +96,8 @@ def _system_options():
             options += ["--symlink", os.readlink(name), name]
         elif os.path.isdir(name):
             options += ["--ro-bind", name, name]
+    # bwrap would make the folders above these mount points 0700: closed to the runner's slot uid
+    options += ["--perms", "0755", "--dir", "/etc", "--perms", "0755", "--dir", "/etc/ssl"]
     for name in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/nsswitch.conf",
                  "/etc/passwd", "/etc/group", "/etc/fonts", "/etc/ssl/certs"):
         options += ["--ro-bind-try", name, name]
