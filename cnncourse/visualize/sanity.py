@@ -16,9 +16,7 @@ def randomized_copy(model, seed=0):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     torch.manual_seed(as_int(seed, "seed", minimum=0))
     clone = copy.deepcopy(model)
-    for module in clone.modules():
-        if hasattr(module, "reset_running_stats"):
-            module.reset_running_stats()
+    for module in clone.modules():  # batch norm's reset_parameters also resets its running statistics
         if hasattr(module, "reset_parameters"):
             module.reset_parameters()
     return clone.eval()
