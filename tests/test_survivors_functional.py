@@ -81,6 +81,18 @@ def test_dropout_accepts_every_kind_of_number_and_seed_it_documents():
     np.testing.assert_array_equal(dropout(x, 0.25, rng=5), expected / 0.75)
 
 
+def test_dropout_keeps_a_value_whose_draw_equals_p_and_defaults_to_p_one_half():
+    # documented rule: with u = rng.random(shape), a value is kept where u >= p
+    draws = np.random.default_rng(7).random(6)
+    _, keep = dropout(np.ones(6), float(draws[2]), rng=7, return_mask=True)
+    np.testing.assert_array_equal(keep, draws >= draws[2])
+    assert keep[2]
+    x = np.ones((3, 4, 2, 2))
+    np.testing.assert_array_equal(dropout(x, rng=1), (np.random.default_rng(1).random(x.shape) >= 0.5) * 2.0)
+    channels = np.random.default_rng(2).random((3, 4, 1, 1)) >= 0.5
+    np.testing.assert_array_equal(dropout2d(x, rng=2), np.broadcast_to(channels * 2.0, x.shape))
+
+
 @pytest.mark.parametrize("drop, shape, mask_shape", [(dropout, (2, 3, 4), (2, 3, 4)),
                                                      (dropout2d, (2, 3, 4, 5), (2, 3, 1, 1)),
                                                      (dropout2d, (3, 4, 5), (3, 1, 1))])

@@ -60,6 +60,12 @@ def test_same_padding_of_an_even_kernel_on_a_one_pixel_wide_input(conv):
     np.testing.assert_allclose(conv(x, w, padding="same"), expected, atol=1e-12)
 
 
+def test_an_empty_input_is_refused_even_with_same_padding():
+    # 'same' pads an even kernel (0, 1): one padded row, too few for a 2-row kernel
+    raises_exactly(ValueError, "kernel height 2 (spanning 2 with dilation 1) is larger than the padded "
+                   "input height 1", conv2d, np.zeros((1, 1, 0, 3)), np.ones((1, 1, 2, 1)), padding="same")
+
+
 def test_corr2d_accepts_a_kernel_as_large_as_the_input_and_names_a_taller_one():
     x = np.arange(6.0).reshape(2, 3)
     assert corr2d(x, np.ones((2, 3))) == [[15.0]]
