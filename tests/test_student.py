@@ -190,3 +190,24 @@ def test_book_pages_show_solutions_without_the_markers(source):
             assert "BEGIN SOLUTION" not in shown and "END SOLUTION" not in shown
             kept = [line for line in cell.source.splitlines() if "### " not in line]
             assert shown.splitlines() == kept
+
+
+def test_a_new_gradebook_carries_the_head_of_nbgraders_migrations(tmp_path):
+    """The schema revision is read in this process (not from a 2-second ``alembic heads``); it must
+    still be the head: the one revision of nbgrader's migration scripts that no other revises."""
+    import re
+    import sqlite3
+
+    from nbgrader import api
+
+    from cnncourse.instructor.nbgrader_course import Course
+
+    scripts = (Path(api.__file__).with_name("alembic") / "versions").glob("*.py")
+    texts = [path.read_text(encoding="utf-8") for path in scripts]
+    revisions = {re.search(r"^revision = '(\w+)'", t, re.M).group(1) for t in texts}
+    revised = {m.group(1) for t in texts for m in [re.search(r"^down_revision = '(\w+)'", t, re.M)] if m}
+    Course(tmp_path)  # from now on nbgrader stamps new gradebooks with our reading
+    api.Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}").close()
+    (head,) = revisions - revised
+    with sqlite3.connect(tmp_path / "gradebook.db") as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]

@@ -14,6 +14,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
+from nbgrader import api as nbgrader_api
 from nbgrader.converters import GenerateAssignment
 from nbgrader.converters.base import NbGraderException
 from nbgrader.coursedir import CourseDirectory
@@ -56,6 +58,15 @@ def chapter_notebooks(source_dir):
     return notebooks
 
 
+def gradebook_schema_version():
+    """The schema revision nbgrader stamps on a new gradebook, read from its migration scripts.
+
+    nbgrader asks a new ``alembic`` process for it (``alembic heads``, about 2 s: Python, SQLAlchemy
+    and alembic start again) every time it creates a gradebook; read in this process it takes
+    milliseconds. :class:`Course` makes nbgrader use this function."""
+    return ScriptDirectory(str(Path(nbgrader_api.__file__).with_name("alembic"))).get_current_head()
+
+
 def put_interpreter_bin_on_path():
     """Put the running Python's ``bin`` folder first on PATH: nbgrader shells out to ``alembic``."""
     bin_dir = os.path.dirname(sys.executable)
@@ -69,6 +80,7 @@ class Course:
 
     def __init__(self, root):
         put_interpreter_bin_on_path()
+        nbgrader_api.get_alembic_version = gradebook_schema_version
         self.root = Path(root)
         self.config = Config()
         self.config.CourseDirectory.root = str(self.root)
