@@ -36,12 +36,15 @@ book: $(STAMP)
 
 # Two workers of one thread each (kernels and sandboxes included) on a 2-core machine: torch's own
 # thread pools would fight over the cores and run several times slower. TEST_THREADS= (empty) keeps
-# the machine's default. The last line names the tests skipped for a missing system package.
+# the machine's default. Bytecode is written (into the ignored __pycache__ folders) even where
+# PYTHONDONTWRITEBYTECODE is set: every kernel, sandbox and worker would otherwise compile the
+# package and rewrite the tests' asserts again. The last line names the tests skipped for a missing
+# system package.
 TEST_THREADS ?= 1
 test: $(STAMP)
 	@rm -f $(VENV)/skipped.txt
 	@$(if $(TEST_THREADS),OMP_NUM_THREADS=$(TEST_THREADS) MKL_NUM_THREADS=$(TEST_THREADS),) \
-		CNNCOURSE_SKIP_REPORT=$(abspath $(VENV))/skipped.txt $(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder \
+		PYTHONDONTWRITEBYTECODE= CNNCOURSE_SKIP_REPORT=$(abspath $(VENV))/skipped.txt $(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder \
 		--durations=15 tests; status=$$?; \
 		if [ -s $(VENV)/skipped.txt ]; then cat $(VENV)/skipped.txt; fi; exit $$status
 
