@@ -8,8 +8,9 @@ import torch.nn.functional as F
 
 from cnncourse.functional import (ACTIVATIONS, batch_norm, batch_norm_backward, cross_entropy,
                                   cross_entropy_backward, dropout, dropout2d, dropout_backward,
-                                  l1_penalty, l1_penalty_grad, l2_penalty, l2_penalty_grad,
-                                  log_softmax, mse_loss, mse_loss_backward, softmax, softmax_backward)
+                                  get_activation, l1_penalty, l1_penalty_grad, l2_penalty,
+                                  l2_penalty_grad, log_softmax, mse_loss, mse_loss_backward, softmax,
+                                  softmax_backward)
 
 
 def raises(error, words, call, *args, **kwargs):
@@ -49,6 +50,10 @@ def test_each_description_leads_with_the_formula_the_function_computes(name):
     # every function and derivative names its argument x on bad input
     raises(TypeError, ["x must be an array of numbers"], function, ["a"])
     raises(TypeError, ["x must be an array of numbers"], derivative, ["a"])
+
+
+def test_get_activation_names_the_type_it_got():
+    raises(TypeError, ["activation name must be a str, got int"], get_activation, 3)
 
 
 def test_softmax_axis_bounds_and_the_default_last_axis():

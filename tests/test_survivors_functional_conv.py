@@ -129,6 +129,11 @@ def test_same_padding_names_its_bad_arguments(args, error, words):
     raises(error, words, same_padding, *args)
 
 
+def test_same_padding_defaults_to_stride_1_and_dilation_1():
+    # a 3-wide kernel at stride 1 needs k - 1 = 2 cells, one on each side (stride 2 would need 1)
+    assert same_padding(6, 3) == (1, 1, 1, 1) and same_padding((6, 5), (3, 2)) == (0, 1, 1, 1)
+
+
 def test_same_padding_with_no_padding_needed_and_odd_totals():
     # stride 4 over 9 rows: 3 outputs need (3 - 1) 4 + 1 = 9 rows with a 1-tall kernel, no padding;
     # over 10 columns with a 3-wide kernel they need 11: one column, on the right
