@@ -115,6 +115,8 @@ def test_conv2d_errors_name_what_is_wrong(call, error, words):
 def test_output_size_takes_lists_and_names_the_axis_with_no_output():
     assert conv_output_size([7, 9], 3) == (5, 7)
     assert conv_output_size(7, [3, 5], [1, 2]) == (5, 2)
+    raises_exactly(ValueError, "no output: the kernel spans d(k-1)+1 = 7 cells (kernel_size 7, dilation 1) "
+                   "but the padded input has only n + 2p = 5 (n=3, padding 1)", conv_output_size, 3, 7, padding=1)
     raises(ValueError, ["no output: the kernel height spans d(k-1)+1 = 5 cells", "padded input height has only"],
            conv_output_size, (3, 8), 5)
 
