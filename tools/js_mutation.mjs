@@ -1,13 +1,17 @@
-// Mutation testing of the widgets' JavaScript: node tools/js_mutation.mjs (make mutation AREA=js).
+// Mutation testing of the widgets' JavaScript: node tools/js_mutation.mjs [SCRIPT ...] (make mutation
+// AREA=js runs them all).
 //
 // For every function that tests/js/fixtures.json checks (cases answered by the Python references,
 // see tools/js_mutation_fixtures.py), plants one hand-written mutant at a time in the function's
 // text (an arithmetic or comparison operator swapped, && for ||, min for max, floor for ceil, a
 // whole number plus one) and runs that script's fixtures on it (tests/js/run_fixtures.mjs, in a child
-// process with a time limit: a mutant may loop forever). A failure, a throw or a time-out kills it.
-// Prints the score per function and each surviving mutant; EQUIVALENT mutants are not counted.
-import { spawnSync } from "node:child_process";
+// process with a time limit: a mutant may loop forever; JOBS=2 of them at once). A failure, a throw
+// or a time-out kills it. Besides the function a fixture calls, its `mutate` helpers (private
+// functions of the script) get mutants too. Prints the score per script and per function and
+// each surviving mutant; EQUIVALENT mutants are not counted.
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { EQUIVALENT } from "./js_mutation_equivalent.mjs";
 
 const ROOT = new URL("../", import.meta.url);
 const RUN = new URL("tests/js/run_fixtures.mjs", ROOT).pathname;
@@ -34,43 +38,43 @@ const OPERATORS = [
   ["number + 1", /(?<![\w.])(\d+)(?![\w.])/g, (digits) => String(Number(digits) + 1)],
 ];
 
-// {"script:function:label@line": why it cannot change any result}
-const EQUIVALENT = {
-  "kernel_explorer:toUnitRange:> to >=@45": "span is only divided by when hi > lo",
-  "kernel_explorer:toUnitRange:number + 1@45": "span is only divided by when hi > lo, where it is hi - lo",
-  "kernel_explorer:toUnitRange:> to >=@46": "when hi = lo, (v - lo) / span is 0 as the 0 it replaces",
-  "pool2d:pool2d:< to <=@10": "the extra row's writes fall past the typed array's end, which ignores them",
-  "pool2d:pool2d:< to <=@11": "the extra column's write lands on the next row's first cell, written again after",
-  "pool2d:pool2d:> to >=@17": "the maximum of equal values is the same value",
-  "pool2d:pool2d:number + 1@9": "only an output with no rows differs; the controls and the references refuse it",
-  "pool2d:pool2d:number + 1@9#2": "only an output with no columns differs; the controls and the references refuse it",
-  "activation_explorer:erfc:< to <=@8": "at z = 3 the series and the continued fraction agree to 1e-11",
-  "activation_explorer:erfc:* to /@10": "stopping at 1e-17 / sum instead of 1e-17 * sum: both below a double's precision",
-  "activation_explorer:erfc:< to <=@10": "200 or 201 terms at most: the series stops after about 60",
-  "activation_explorer:erfc:number + 1@10#2": "200 or 201 terms at most: the series stops after about 60",
-  "activation_explorer:erfc:number + 1@14": "60 or 61 continued-fraction levels: converged to a double long before, for z >= 3",
-  "activation_explorer:erfc:> to >=@10": "a term equal to 1e-17 of the sum changes nothing a double holds",
-  "activation_explorer:erfc:&& to ||@10": "running to 200 terms adds only terms below a double's precision",
-  "activation_explorer:erfc:number + 1@10#3": "stopping at 1e-18 instead of 1e-17 of the sum: both below a double's precision",
-};
 
-// [start, end) of `export function name(...) {...}` in text
-function functionSpan(text, name) {
-  const start = text.indexOf(`export function ${name}(`);
-  if (start < 0) throw new Error(`no exported function ${name}`);
-  let depth = 0, i = text.indexOf("{", text.indexOf(")", start));
-  for (; i < text.length; i++) {
-    if (text[i] === "{") depth++;
-    else if (text[i] === "}" && --depth === 0) return [start, i + 1];
+// the index of the bracket that closes the one at `open` in text
+function closing(text, open) {
+  const pairs = { "{": "}", "[": "]", "(": ")" }, close = pairs[text[open]];
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === text[open]) depth++;
+    else if (text[i] === close && --depth === 0) return i;
   }
-  throw new Error(`unbalanced braces in ${name}`);
+  throw new Error(`unbalanced ${text[open]} at ${open}`);
 }
 
+// [start, end) of the top-level function, class or const `name` in text (exported or not): a
+// function or class to its closing brace, a const to the bracket that closes its first line or
+// else to that line's end
+function definitionSpan(text, name) {
+  const found = new RegExp(`^(export )?(function|class|const) ${name}\\b`, "m").exec(text);
+  if (!found) throw new Error(`no function, class or const ${name}`);
+  const start = found.index, kind = found[2];
+  if (kind === "function") {
+    const params = closing(text, text.indexOf("(", start));
+    return [start, closing(text, text.indexOf("{", params)) + 1];
+  }
+  if (kind === "class") return [start, closing(text, text.indexOf("{", start)) + 1];
+  const lineEnd = text.indexOf("\n", start), last = text[lineEnd - 1];
+  return "{[".includes(last) ? [start, closing(text, lineEnd - 1) + 1] : [start, lineEnd];
+}
+
+// [start, end) of each // comment in body (one that starts a line or follows a space)
+const commentSpans = (body) => Array.from(body.matchAll(/(?<=^|\s)\/\/.*$/gm), (m) => [m.index, m.index + m[0].length]);
+
 function* mutants(text, [start, end]) {
-  const body = text.slice(start, end);
+  const body = text.slice(start, end), comments = commentSpans(body);
   const seen = new Map();
   for (const [label, pattern, replacement] of OPERATORS) {
     for (const match of body.matchAll(pattern)) {
+      if (comments.some(([from, to]) => match.index >= from && match.index < to)) continue;
       const at = start + match.index;
       const line = text.slice(0, at).split("\n").length;
       const key = `${label}@${line}`;
@@ -82,34 +86,63 @@ function* mutants(text, [start, end]) {
   }
 }
 
-const targets = new Map();  // "script:function" -> script
-for (const fixture of FIXTURES) targets.set(`${fixture.parts.at(-1)}:${fixture.function}`, fixture.parts.at(-1));
+// a mutant's run: killed when the script's fixtures fail, throw or time out
+function killedBy(script, text) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [RUN, script], { stdio: ["pipe", "ignore", "ignore"], timeout: 20000 });
+    child.on("close", (status) => resolve(status !== 0));
+    child.stdin.on("error", () => {});  // a mutant that dies at once closes its input early
+    child.stdin.end(text);
+  });
+}
+
+// "script:function" -> script, for each fixture's function and the helpers it answers for
+const only = process.argv.slice(2), targets = new Map();  // node tools/js_mutation.mjs [SCRIPT ...]
+for (const fixture of FIXTURES.filter((f) => !only.length || only.includes(f.parts.at(-1)))) {
+  const script = fixture.parts.at(-1);
+  for (const name of [fixture.function, ...(fixture.mutate ?? [])]) targets.set(`${script}:${name}`, script);
+}
 const clean = spawnSync(process.execPath, [RUN], { encoding: "utf8" });
 if (clean.status !== 0) {
   console.error(`js mutation: the unmutated scripts fail their fixtures:\n${clean.stdout}${clean.stderr}`);
   process.exit(1);
 }
-let killedAll = 0, countedAll = 0;
-const survivors = [], excluded = [];
-console.log("mutation score of cnncourse/widgets/js (killed / mutants not equivalent):");
+const jobs = Number(process.env.JOBS ?? 2), texts = new Map();
+const work = [], excluded = [];
 for (const [target, script] of targets) {
-  const text = readFileSync(new URL(`cnncourse/widgets/js/${script}.js`, ROOT), "utf8");
-  let killed = 0, counted = 0;
-  for (const mutant of mutants(text, functionSpan(text, target.split(":")[1]))) {
+  if (!texts.has(script)) texts.set(script, readFileSync(new URL(`cnncourse/widgets/js/${script}.js`, ROOT), "utf8"));
+  const text = texts.get(script);
+  for (const mutant of mutants(text, definitionSpan(text, target.split(":")[1]))) {
     const name = `${target}:${mutant.id}`;
-    if (name in EQUIVALENT) {
-      excluded.push(`${name}: ${EQUIVALENT[name]}`);
-      continue;
-    }
-    const run = spawnSync(process.execPath, [RUN, script], { input: mutant.text, encoding: "utf8", timeout: 10000 });
-    counted++;
-    if (run.status !== 0) killed++;
-    else survivors.push(`${name}: ${mutant.text.split("\n")[mutant.line - 1].trim()}`);
+    if (name in EQUIVALENT) excluded.push(`${name}: ${EQUIVALENT[name]}`);
+    else work.push({ target, script, name, mutant });
   }
-  killedAll += killed;
-  countedAll += counted;
-  console.log(`  ${target.padEnd(36)} ${String(killed).padStart(4)}/${String(counted).padEnd(4)} ${(100 * killed / counted).toFixed(1)}%`);
 }
-console.log(`  ${"all".padEnd(36)} ${String(killedAll).padStart(4)}/${String(countedAll).padEnd(4)} ${(100 * killedAll / countedAll).toFixed(1)}%`);
+let next = 0;
+async function worker() {
+  while (next < work.length) {
+    const item = work[next++];
+    item.killed = await killedBy(item.script, item.mutant.text);
+  }
+}
+await Promise.all(Array.from({ length: jobs }, worker));
+
+const row = (label, killed, counted) => `  ${label.padEnd(44)} ${String(killed).padStart(4)}/` +
+  `${String(counted).padEnd(4)} ${(100 * killed / counted).toFixed(1)}%`;
+const tally = (items) => [items.filter((item) => item.killed).length, items.length];
+console.log(`mutation score of cnncourse/widgets/js (killed / mutants not equivalent), ${work.length} mutants:`);
+for (const script of texts.keys()) {
+  const mine = work.filter((item) => item.script === script);
+  console.log(row(`${script}.js`, ...tally(mine)));
+  for (const target of new Set(mine.map((item) => item.target))) {
+    console.log(row(`  ${target.split(":")[1]}`, ...tally(mine.filter((item) => item.target === target))));
+  }
+}
+console.log(row("all", ...tally(work)));
+const survivors = work.filter((item) => !item.killed)
+  .map(({ name, mutant }) => `${name}: ${mutant.text.split("\n")[mutant.line - 1].trim()}`);
 if (survivors.length) console.log(`\n${survivors.length} surviving mutants:\n  ${survivors.join("\n  ")}`);
 for (const line of excluded) console.log(`equivalent, not counted: ${line}`);
+const stale = Object.keys(EQUIVALENT).filter((key) => texts.has(key.split(":")[0]) && !excluded.some((line) =>
+  line.startsWith(`${key}: `)));
+if (stale.length) console.log(`\nEQUIVALENT names no mutant (the script changed?): ${stale.join(", ")}`);

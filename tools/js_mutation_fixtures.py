@@ -4,9 +4,11 @@
 that it still holds what the references give and that the JavaScript passes it, and
 ``node tools/js_mutation.mjs`` (``make mutation AREA=js``) plants mutants in the functions it names
 and counts the ones it catches. Each entry: the widget scripts a module is made of (as
-``cnncourse.widgets.live.esm`` joins them; the last is the one mutated), the exported function, and
-cases ``{"args": [...], "expected": ...}`` (numbers to within ``atol + rtol * |expected|``; for an
-object, its keys).
+``cnncourse.widgets.live.esm`` joins them; the last is the one mutated), the exported function (or
+class, or constant), optionally the script's private helpers it also answers for (``mutate``) and
+a ``driver`` of tests/js/drivers.mjs that calls it, and cases ``{"args": [...], "expected": ...}``
+(numbers to within ``atol + rtol * |expected|``; for an object, its keys) or ``{"args", "throws":
+true}``. Typed arrays travel as ``{"f64": [...]}`` (also f32, i32).
 """
 
 import json
@@ -17,6 +19,10 @@ import numpy as np
 
 from cnncourse.functional import avg_pool2d, max_pool2d
 from cnncourse.widgets.kernel_explorer import MODES, explore_kernel
+
+from .js_mutation_engine import functional_fixtures, optim_fixtures
+from .js_mutation_trainer import generator_fixtures, tiny_cnn_fixtures, trainer_fixtures
+from .js_mutation_widgets import widget_fixtures
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "js" / "fixtures.json"
 
@@ -72,11 +78,14 @@ def fixtures():
         # erfc(2.99)), a continued fraction beyond (the series there would lose 3e-9 of erfc(3.9))
         {"parts": ["_live", "ui", "activation_explorer"], "function": "erfc", "atol": 0, "rtol": 1e-10,
          "cases": erfc_cases()},
+        *functional_fixtures(rng), *optim_fixtures(rng), *generator_fixtures(), *tiny_cnn_fixtures(rng),
+        *trainer_fixtures(rng), *widget_fixtures(rng),
     ]
 
 
 def main():
-    FIXTURES.write_text(json.dumps(fixtures(), indent=1) + "\n", encoding="utf-8")
+    lines = (json.dumps(fixture, separators=(",", ":")) for fixture in fixtures())   # one fixture a line
+    FIXTURES.write_text("[\n" + ",\n".join(lines) + "\n]\n", encoding="utf-8")
     print(f"wrote {FIXTURES}")
 
 
