@@ -10,7 +10,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from browser import console_errors, js_call, open_page, outside_requests, requests
+from browser import console_errors, js_call, js_calls, open_page, outside_requests, requests
 from cnncourse import kernels
 from cnncourse.demos.invariance import compare_shift
 from cnncourse.functional import ACTIVATIONS, avg_pool2d, max_pool2d
@@ -30,19 +30,22 @@ ACTIVATION = ActivationExplorer._esm
 
 
 def test_pooling_matches_torch_semantics(browser):
+    calls, expected = [], []
     for _ in range(12):
         rows, cols = RNG.integers(3, 12, size=2)
         k = int(RNG.integers(1, min(rows, cols, 5) + 1))
         stride, padding = int(RNG.integers(1, 4)), int(RNG.integers(0, k // 2 + 1))
         values = RNG.normal(size=(rows, cols))
         for mode, pool in (("max", max_pool2d), ("average", avg_pool2d)):
-            got = js_call(browser, POOLING, "pool2d", values.ravel().tolist(), int(rows), int(cols), k, stride, padding, mode)
-            expected = pool(values[None], k, stride, padding)[0]
-            assert (got["rows"], got["cols"]) == expected.shape
-            np.testing.assert_allclose(np.reshape(got["values"], expected.shape), expected, rtol=1e-6, atol=1e-12)
+            calls.append((values.ravel().tolist(), int(rows), int(cols), k, stride, padding, mode))
+            expected.append(pool(values[None], k, stride, padding)[0])
+    for got, want in zip(js_calls(browser, POOLING, "pool2d", calls), expected, strict=True):
+        assert (got["rows"], got["cols"]) == want.shape
+        np.testing.assert_allclose(np.reshape(got["values"], want.shape), want, rtol=1e-6, atol=1e-12)
 
 
 def test_pooling_explanation_and_limits_match_python(browser):
+    explained, limited, views, limits = [], [], [], []
     for _ in range(10):
         rows, cols = (int(n) for n in RNG.integers(3, 8, size=2))
         grid = RNG.integers(0, 100, size=(rows, cols)).astype(float)
@@ -51,13 +54,16 @@ def test_pooling_explanation_and_limits_match_python(browser):
         mode = ("max", "average")[int(RNG.integers(2))]
         out_rows, out_cols = ((n + 2 * padding - k) // stride + 1 for n in (rows, cols))
         row, col = int(RNG.integers(out_rows)), int(RNG.integers(out_cols))
-        view = explore_pooling(grid, mode, k, stride, padding, row, col)
-        got = js_call(browser, POOLING, "explainPooling", grid.tolist(), k, stride, padding, mode, row, col)
+        views.append(explore_pooling(grid, mode, k, stride, padding, row, col))
+        explained.append((grid.tolist(), k, stride, padding, mode, row, col))
+        limited.append((rows, cols, 5, stride, 2))
+        limits.append(pooling_limits((rows, cols), 5, stride, 2))
+    for got, view in zip(js_calls(browser, POOLING, "explainPooling", explained), views, strict=True):
         assert (got["top"], got["left"]) == (view.top, view.left) and got["value"] == pytest.approx(view.value, rel=1e-6)
         window = [-np.inf if v is None else v for v in got["window"]]  # JSON has no -inf
         np.testing.assert_array_equal(window, view.window.ravel())
         assert tuple(got["winner"] or ()) == view.winner
-        assert js_call(browser, POOLING, "poolingLimits", rows, cols, 5, stride, 2) == pooling_limits((rows, cols), 5, stride, 2)
+    assert js_calls(browser, POOLING, "poolingLimits", limited) == limits
 
 
 def test_number_formats_are_pythons(browser):
@@ -91,13 +97,14 @@ def test_activations_and_their_derivatives_match_python(browser):
         view = explore_activations(names, x_min, x_max, threshold, points)
         got = js_call(browser, ACTIVATION, "exploreActivations", names, x_min, x_max, threshold, points)
         np.testing.assert_array_equal(got["x"], view.x)
-        for mine, reference in zip(got["curves"], view.curves):
+        for mine, reference in zip(got["curves"], view.curves, strict=True):
             np.testing.assert_allclose(mine["y"], reference.y, rtol=1e-6, atol=1e-12, err_msg=reference.name)
             np.testing.assert_allclose(mine["dy"], reference.dy, rtol=1e-6, atol=1e-12, err_msg=reference.name)
             assert [tuple(span) for span in mine["flat"]] == list(reference.flat)
-            plain = describe_flat(reference, threshold).replace("<b>", "").replace("</b>", "")
-            assert (js_call(browser, ACTIVATION, "describeFlat", mine, threshold)
-                    == plain.replace("&lt;", "<").replace("&ge;", "\u2265"))
+        plain = [describe_flat(reference, threshold).replace("<b>", "").replace("</b>", "")
+                 for reference in view.curves]
+        assert (js_calls(browser, ACTIVATION, "describeFlat", [(mine, threshold) for mine in got["curves"]])
+                == [words.replace("&lt;", "<").replace("&ge;", "\u2265") for words in plain])
 
 
 # -- the built book: every control of every explorer redraws what Python computes ----------------
@@ -213,12 +220,13 @@ def test_training_replay_and_words_match_python(browser, small_training):
     for key, run in small_training.runs.items():
         lr = small_training.lrs[int(key.split()[-1])]
         full = carried_history(run, lr)
-        for epochs in range(0, 3):
-            got = js_call(browser, source, "replay", run, epochs)
-            expected = replay(full, epochs)
-            assert got["train_loss"] == [None if v != v else v for v in expected.train_loss]  # nan -> null
-            assert got["val_accuracy"] == expected.val_accuracy and got["diverged"] == expected.diverged
-            assert js_call(browser, source, "describeRun", got, lr) == describe_run(expected, lr), (key, epochs)
+        replays = js_calls(browser, source, "replay", [(run, epochs) for epochs in range(3)])
+        expected = [replay(full, epochs) for epochs in range(3)]
+        for got, want in zip(replays, expected):
+            assert got["train_loss"] == [None if v != v else v for v in want.train_loss]  # nan -> null
+            assert got["val_accuracy"] == want.val_accuracy and got["diverged"] == want.diverged
+        assert (js_calls(browser, source, "describeRun", [(got, lr) for got in replays])
+                == [describe_run(want, lr) for want in expected]), key
 
 
 def saved_state(browser, trait):
@@ -230,6 +238,10 @@ def saved_state(browser, trait):
 
 def test_chapter_5_train_button_replays_each_setting(browser, book_site):
     widget = page_widgets(browser, book_site, "05_training")["lr"]
+    # the replay's clock runs 30 times faster (300 ms an epoch on the page): what is drawn at the
+    # end of each run is what this test reads
+    browser.execute_script("const every = window.setInterval;"
+                           "window.setInterval = (step, ms, ...rest) => every(step, ms / 30, ...rest);")
     state = saved_state(browser, "runs")
     lrs = state["lrs"]
     settings = dict(lr=state["lr"], optimizer=state["optimizer"], batch_size=state["batch_size"], epochs=state["epochs"])

@@ -9,7 +9,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from browser import js_call
+from browser import js_call, js_calls
 from cnncourse.data import load_image
 from cnncourse.models import efficientnet_lite0
 from cnncourse.models.imagenet import lite0_input
@@ -196,6 +196,6 @@ def test_the_browser_rounds_as_python_does(browser):
     values = [0.6625, 0.0125, 0.0375, 1.0, 0.99999, 0.5, 0.8165, 0.0, 0.123456, 0.00025] + [
         k / 80 for k in range(1, 80, 3)]
     esm = TransferExplorer._esm
-    assert [js_call(browser, esm, "percent", v) for v in values] == [f"{v:.1%}" for v in values]
-    assert [js_call(browser, esm, "fixed1", x) for x in (0.25, 0.35, 2.65, 22.8, 25.65, 3.0)] == [
+    assert js_calls(browser, esm, "percent", [(v,) for v in values]) == [f"{v:.1%}" for v in values]
+    assert js_calls(browser, esm, "fixed1", [(x,) for x in (0.25, 0.35, 2.65, 22.8, 25.65, 3.0)]) == [
         f"{x:.1f}" for x in (0.25, 0.35, 2.65, 22.8, 25.65, 3.0)]
