@@ -41,7 +41,7 @@ def _output_size_hidden(rng):
     while len(rows) < len(OUTPUT_SIZE_EDGES) + 6:
         n, f = int(rng.integers(4, 40)), int(rng.integers(1, 8))
         s, p = int(rng.integers(2, 5)), int(rng.integers(1, 4))
-        if f <= n + 2 * p and (n + 2 * p - f) % s and (n + 2 * p, f, s, p) not in rows:
+        if f <= n + 2 * p and (n + 2 * p - f) % s and (n, f, s, p) not in rows:
             rows.append((n, f, s, p))
     return [{"nfsp": np.array(rows, dtype=np.int64)}]
 
