@@ -22,6 +22,7 @@ from cnncourse.widgets.kernel_explorer import MODES, explore_kernel
 
 from .js_mutation_engine import functional_fixtures, optim_fixtures
 from .js_mutation_trainer import generator_fixtures, tiny_cnn_fixtures, trainer_fixtures
+from .js_mutation_views import view_fixtures
 from .js_mutation_widgets import widget_fixtures
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "js" / "fixtures.json"
@@ -79,7 +80,7 @@ def fixtures():
         {"parts": ["_live", "ui", "activation_explorer"], "function": "erfc", "atol": 0, "rtol": 1e-10,
          "cases": erfc_cases()},
         *functional_fixtures(rng), *optim_fixtures(rng), *generator_fixtures(), *tiny_cnn_fixtures(rng),
-        *trainer_fixtures(rng), *widget_fixtures(rng),
+        *trainer_fixtures(rng), *widget_fixtures(rng), *view_fixtures(rng),
     ]
 
 

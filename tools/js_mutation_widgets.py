@@ -23,8 +23,11 @@ from .js_mutation_engine import refused
 
 
 def number(x):
-    """A number for JSON: an infinity as {"number": "-Infinity"} (tests/js/harness.mjs reads it back)."""
-    return x if math.isfinite(x) else {"number": "Infinity" if x > 0 else "-Infinity"}
+    """A number for JSON: nan and the infinities as {"number": "NaN"} or "-Infinity", "Infinity"
+    (tests/js/harness.mjs reads them back)."""
+    if math.isfinite(x):
+        return x
+    return {"number": "NaN" if math.isnan(x) else "Infinity" if x > 0 else "-Infinity"}
 
 
 def arithmetic_fixtures(rng):

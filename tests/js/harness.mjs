@@ -26,7 +26,7 @@ export function decode(value) {
 // where `got` differs from `want` (numbers to within tol(want); an object on the keys of `want`), or null
 function difference(got, want, tol, path) {
   if (typeof want === "number") {
-    const close = typeof got === "number" && (got === want || Math.abs(got - want) <= tol(want));
+    const close = typeof got === "number" && (Object.is(got, want) || Math.abs(got - want) <= tol(want));
     return close ? null : `${path}: ${got} instead of ${want}`;
   }
   if (Array.isArray(want)) {
