@@ -292,3 +292,145 @@ def test_strided_conv_cases():
     assert {c["stride"] for c in drawn} == {2, 3} and {c["padding"] for c in drawn} == {1, 2}
     assert set(np.concatenate([c["x"].ravel() for c in cases]).tolist()) == set(range(-4, 5))
     assert set(np.concatenate([c["k"].ravel() for c in cases]).tolist()) == set(range(-2, 3))
+
+
+# ----- chapter 3: max pooling forward and backward, global average pooling
+
+def pooled(pool, x, k, s):
+    return pool(torch.tensor(x)[None, None], k, s)[0, 0].numpy()
+
+
+def max_pool_grad(grad_output, x, k, s):
+    """torch's gradient of max pooling (each window's first maximum gets it)."""
+    t = torch.tensor(x, requires_grad=True)
+    functional.max_pool2d(t[None, None], k, s)[0, 0].backward(torch.tensor(grad_output))
+    return t.grad.numpy()
+
+
+def routed(grad_output, x, k, s, pick, add=True):
+    """grad_output routed to the positions ``pick(window)`` (a boolean mask) of each window."""
+    grad = np.zeros_like(x)
+    for i in range(grad_output.shape[0]):
+        for j in range(grad_output.shape[1]):
+            window = (slice(i * s, i * s + k), slice(j * s, j * s + k))
+            mask = pick(x[window])
+            if add:
+                grad[window] += mask * grad_output[i, j]
+            else:
+                grad[window][mask] = grad_output[i, j]
+    return grad
+
+
+def first_max(window):
+    mask = np.zeros(window.shape, dtype=bool)
+    mask.flat[np.argmax(window)] = True
+    return mask
+
+
+def last_max(window):
+    mask = np.zeros(window.shape, dtype=bool)
+    mask.flat[window.size - 1 - np.argmax(window.ravel()[::-1])] = True
+    return mask
+
+
+XM = np.array([[3, 1, 3, 0, 2], [1, 3, 0, 2, 2], [0, 2, 5, 1, 0], [2, 0, 5, 3, 1]], dtype=float)  # ties
+HM = 5 - XM
+
+
+@pytest.mark.parametrize("x, k, s, out, hint", [
+    (XM, 2, 1, pooled(functional.avg_pool2d, XM, 2, 1), "You took the average, not the max: keep the largest "
+     "value of each window."),
+    (XM, 2, 1, -pooled(functional.max_pool2d, -XM, 2, 1), "You took the minimum: keep the largest value of each "
+     "window."),
+    (XM[:, :4], 2, 2, pooled(functional.max_pool2d, XM[:, :4], 2, 2).T, SWAPPED),  # a square output
+    (HM.T, 3, 2, np.zeros((3, 2)), "The window moved one cell at a time: move it by the stride, s=2 cells "
+     "(output row i starts at input row i * s)."),
+    (HM.T, 3, 2, np.zeros((1, 1)), "The stride differs from the window size here: the output has (H - k) // s + 1 "
+     "rows and (W - k) // s + 1 columns."),
+    (HM.T, 2, 1, np.zeros((3, 4)), SWAPPED),
+    (HM.T, 3, 2, np.zeros((5, 4)), "That is the input's shape: pooling shrinks it to ((H - k) // s + 1, "
+     "(W - k) // s + 1)."),
+])
+def test_max_pool_mistakes_get_their_hint(x, k, s, out, hint):
+    case = {"x": x, "k": k, "s": s}
+    assert verdict("check_max_pool", case, {"y": out}).endswith(" " + hint)
+    assert verdict("check_max_pool", case, {"y": pooled(functional.max_pool2d, x, k, s)}) is None
+
+
+GRAD = np.arange(1.0, 13.0).reshape(3, 4) % 5 + 1  # for XM's 2x2 windows, stride 1
+
+
+@pytest.mark.parametrize("out, hint", [
+    (routed(GRAD, XM, 2, 1, lambda w: np.full(w.shape, 0.25)), "You spread the gradient evenly over the window, "
+     "which is average pooling's gradient. For max pooling the gradient goes only to the position of the "
+     "maximum; the other inputs did not affect the output."),
+    (routed(np.ones((3, 4)), XM, 2, 1, first_max), "You marked the maxima with 1: each should receive "
+     "grad_output[i, j], the gradient of the output it produced."),
+    (routed(GRAD, XM, 2, 1, lambda w: w == w.max()), "Several inputs tie for the maximum of a window here: give "
+     "the gradient to the first one only (the one np.argmax picks), as PyTorch does."),
+    (routed(GRAD, XM, 2, 1, last_max), "Several inputs tie for the maximum of a window here: give the gradient "
+     "to the first one only (the one np.argmax picks), as PyTorch does, not the last."),
+    (routed(GRAD, XM, 2, 1, first_max, add=False), "The windows overlap here, so one input can be the maximum "
+     "of several windows: add up the gradients it receives (+=) instead of overwriting them."),
+    (np.zeros((3, 4)), "The gradient with respect to x has the shape of x, not of the pooled output."),
+])
+def test_max_pool_backward_mistakes_get_their_hint(out, hint):
+    case = {"x": XM, "k": 2, "s": 1, "grad_output": GRAD}
+    assert verdict("check_max_pool_backward", case, {"grad": out}).endswith(" " + hint)
+    assert verdict("check_max_pool_backward", case, {"grad": max_pool_grad(GRAD, XM, 2, 1)}) is None
+
+
+XG = RNG.integers(-5, 10, size=(2, 3, 4, 5)).astype(float)
+
+
+@pytest.mark.parametrize("out, hint", [
+    (XG.sum(axis=(2, 3)), "You summed each map: divide by the number of positions, H * W."),
+    (XG.max(axis=(2, 3)), "That is global max pooling: take the mean of each map."),
+    (XG.mean(axis=(1, 2, 3)), "You averaged over the channels too: each channel keeps its own mean."),
+    (XG.mean(axis=1), "You averaged over the channels (axis 1): average over the two spatial axes (2 and 3) "
+     "instead."),
+    (XG.mean(axis=0), "You averaged over the batch (axis 0): average over axes 2 and 3."),
+    (XG.mean(axis=(0, 2, 3)), "You averaged over the batch as well: each image keeps its own means."),
+])
+def test_global_avg_pool_mistakes_get_their_hint(out, hint):
+    assert verdict("check_global_avg_pool", {"x": XG}, {"y": out}).endswith(" " + hint)
+    assert verdict("check_global_avg_pool", {"x": XG}, {"y": XG.mean(axis=(2, 3))}) is None
+    assert verdict("check_global_avg_pool", {"x": XG}, {"y": XG.mean(axis=(2, 3), keepdims=True)}) == (
+        "global_avg_pool(x of shape (2, 3, 4, 5)): output shape (N, C, 1, 1) = (2, 3, 1, 1); the values may be "
+        "right, but return shape (N, C): drop the two axes of size 1.")
+
+
+def test_pooling_cases():
+    grid = [[35, 19, 25, 6], [13, 22, 16, 63], [4, 3, 7, 10], [9, 8, 1, 3]]
+    public = EXERCISES["check_max_pool"].cases()
+    assert [(c["x"].tolist() == grid, c["x"].shape, c["k"], c["s"]) for c in public] == [
+        (True, (4, 4), 2, 2), (True, (4, 4), 2, 1), (False, (5, 5), 3, 2)]
+    backward = EXERCISES["check_max_pool_backward"].cases()
+    assert [(c["x"].shape, c["k"], c["s"], c["grad_output"].shape) for c in backward] == [
+        ((4, 4), 2, 2, (2, 2)), ((5, 5), 3, 1, (3, 3))]
+    cases = hidden("check_max_pool", 25)
+    assert [(c["x"].shape, c["k"], c["s"]) for c in cases[:5]] == [
+        ((3, 5), 2, 1), ((5, 7), 2, 3), ((3, 4), 1, 1), ((6, 5), 3, 2), ((2, 3), 2, 2)]
+    assert all(c["x"].max() < 0 for c in cases[::9]) and cases[0]["x"].min() >= -19
+    drawn = [c for i, c in enumerate(cases) if i % 9 >= 5]
+    assert {n for c in drawn for n in c["x"].shape} == set(range(4, 10))
+    assert all(c["x"].shape[0] != c["x"].shape[1] for c in drawn)
+    assert {(c["k"], c["s"]) for c in drawn} == {(2, 1), (2, 2), (3, 1), (3, 2), (3, 3)}
+    values = np.concatenate([c["x"].ravel() for i, c in enumerate(cases) if i % 9])
+    assert set(values.tolist()) == set(range(-4, 10))
+    for c in hidden("check_max_pool_backward", 10):
+        assert c["grad_output"].shape == pooled(functional.max_pool2d, c["x"], c["k"], c["s"]).shape
+        assert set(c["grad_output"].ravel().tolist()) <= {1, 2, 3, 4, 5}
+    assert len(hidden("check_max_pool_backward", 1)) == 8
+
+
+def test_global_avg_pool_cases():
+    (public,) = EXERCISES["check_global_avg_pool"].cases()
+    assert public["x"].shape == (2, 3, 4, 4)
+    cases = hidden("check_global_avg_pool", 25)
+    assert [c["x"].shape for c in cases[:3]] == [(1, 3, 2, 5), (4, 1, 1, 1), (2, 2, 3, 1)]
+    drawn = [c for i, c in enumerate(cases) if i % 6 >= 3]
+    assert {n for c in drawn for n in c["x"].shape[:2]} == {1, 2, 3, 4}
+    assert {n for c in drawn for n in c["x"].shape[2:]} == set(range(2, 7))
+    assert all(c["x"].shape[2] != c["x"].shape[3] for c in drawn)
+    assert set(np.concatenate([c["x"].ravel() for c in cases]).tolist()) == set(range(-5, 10))
