@@ -148,7 +148,7 @@ def fine_tune_top_on_images(per_class=10, epochs=1, batch_size=32, seed=0, devic
     weights, frozen below stage7, its top (:data:`TOP`) trained at the rates of :data:`STAGE_LRS`
     on ``per_class`` texture patches per class, batch-norm statistics fixed; returns (model,
     history). Under torchrun each process trains on its share of every global batch of
-    ``batch_size`` (see :mod:`cnncourse.training.distributed`)."""
+    ``batch_size`` (see :mod:`cnncourse.demos.data_parallel`)."""
     train, _ = task_data(per_class=per_class, seed=seed)
     model = freeze(_lite0(train, seed), trainable=TOP, norm_statistics=False)
     history = fit(model, train, epochs=epochs, lr=STAGE_LRS["classifier"], batch_size=batch_size,
