@@ -135,3 +135,152 @@ def test_activation_hidden_cases_hold_their_edges():
         assert 2 <= back[2]["y"].shape[0] <= 5 and 3 <= back[2]["y"].shape[1] <= 10
         assert all(np.allclose(c["y"].sum(axis=1), 1) for c in back)
     assert len({c[2]["y"].shape for c in hidden("check_softmax_backward", 30)}) > 8
+
+
+# ----- chapter 5: cross-entropy and its gradient, a conv's weight gradient, momentum
+
+LOGITS = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.0]])
+TARGET = np.array([2, 0])
+CE_NAME = "my_cross_entropy(logits of shape (2, 3))"
+
+
+def torch_cross_entropy(logits, target):
+    z = torch.tensor(logits, requires_grad=True)
+    loss = functional.cross_entropy(z, torch.tensor(target))
+    loss.backward()
+    return loss.item(), z.grad.numpy()
+
+
+LOSS, CE_GRAD = torch_cross_entropy(LOGITS, TARGET)
+PROBS = torch.softmax(torch.tensor(LOGITS), dim=1).numpy()
+
+
+@pytest.mark.parametrize("loss, grad, text", [
+    (LOSS, CE_GRAD, None),
+    (LOSS + 0.9e-6 * LOSS, CE_GRAD, None),  # within its tolerance, 1e-6 of the loss
+    (np.array(LOSS), CE_GRAD, None),  # a 0-d array is one number
+    (LOSS + 3e-6 * LOSS, CE_GRAD, f"{CE_NAME}: loss {LOSS + 3e-6 * LOSS:.6g}, expected {LOSS:.6g}."),
+    (2 * LOSS, CE_GRAD, f"{CE_NAME}: loss {2 * LOSS:.6g}, expected {LOSS:.6g}. That is the sum over the batch: "
+     "divide by N for the mean."),
+    (-LOSS, CE_GRAD, f"{CE_NAME}: loss {-LOSS:.6g}, expected {LOSS:.6g}. The sign is flipped: the loss is minus "
+     "the log-probability of the true class."),
+    (np.array([LOSS, LOSS]), CE_GRAD, f"{CE_NAME}: the loss should be one number, got array of float64."),
+    (float("inf"), CE_GRAD, f"{CE_NAME}: the loss is inf. For large scores exp overflows: use log_softmax = z - "
+     "max - log(sum(exp(z - max))) instead of log(softmax(z))."),
+    (LOSS, PROBS / 2, "Subtract 1 at the true class: the gradient is (softmax - one_hot) / N."),
+    (LOSS, CE_GRAD * 2, "Divide by N: the loss is a mean over the batch, so is its gradient."),
+    (LOSS, -CE_GRAD, "The sign is flipped: (softmax - one_hot) / N, not (one_hot - softmax) / N."),
+])
+def test_cross_entropy_mistakes_get_their_hint(loss, grad, text):
+    message = verdict("check_cross_entropy", {"logits": LOGITS, "target": TARGET}, {"loss": loss, "grad": grad})
+    assert message is None if text is None else message.endswith(text)
+
+
+def test_cross_entropy_of_one_image_and_of_a_missing_pair():
+    one = {"logits": LOGITS[:1], "target": TARGET[:1]}
+    loss, _ = torch_cross_entropy(LOGITS[:1], TARGET[:1])
+    assert verdict("check_cross_entropy", one, {"loss": 2 * loss, "grad": CE_GRAD[:1]}).endswith(
+        f"expected {loss:.6g}.")  # a batch of one has no sum to confuse with its mean
+    big = {"logits": LOGITS * 400, "target": TARGET}
+    big_loss, big_grad = torch_cross_entropy(LOGITS * 400, TARGET)
+    assert big_loss > 100 and verdict("check_cross_entropy", big, {"loss": big_loss * (1 + 5e-7), "grad": big_grad}) is None
+    assert verdict("check_cross_entropy", big, {"loss": big_loss * (1 + 2e-6), "grad": big_grad}) is not None
+    from cnncourse.exercises.feedback import Other
+    assert verdict("check_cross_entropy", {"logits": LOGITS, "target": TARGET}, {"loss": Other("float"),
+                                                                                  "grad": None}) == (
+        f"{CE_NAME} should return two things, the loss and its gradient, as a tuple: `return a, b`.")
+
+
+XW = np.random.default_rng(3).normal(size=(2, 2, 4, 5)).round(2)
+
+
+def weight_grad(x, grad_output, k):
+    """torch's gradient of sum(conv2d(x, w) * grad_output) with respect to w (C_out, C_in, k, k)."""
+    w = torch.zeros(grad_output.shape[1], x.shape[1], k, k, dtype=torch.float64, requires_grad=True)
+    functional.conv2d(torch.tensor(x), w).backward(torch.tensor(grad_output))
+    return w.grad.numpy()
+
+
+
+
+def test_conv_weight_gradient_mistakes_get_their_hint():
+    x, g = XW, np.random.default_rng(4).normal(size=(2, 3, 3, 4)).round(2)
+    case = {"x": x, "grad_output": g, "k": 2}
+    right = weight_grad(x, g, 2)
+    assert verdict("check_conv2d_grad_weight", case, {"grad": right}) is None
+    for out, text in [
+        (right[..., ::-1, ::-1], "The kernel is flipped: weight (a, b) meets the input at x[..., i + a, j + b], so "
+         "no flipping is needed for the weights."),
+        (right / 2, "Don't divide by N: sum the contributions of the whole batch."),
+        (weight_grad(x[:1], g[:1], 2), "Only the first image counts: sum over the batch axis too."),
+        (right.transpose(1, 0, 2, 3), "The shape is (C_out, C_in, k, k): output channels first."),
+    ]:
+        assert verdict("check_conv2d_grad_weight", case, {"grad": out}).endswith(" " + text)
+
+
+def test_training_hidden_cases_hold_their_edges():
+    for ce, conv, momentum in zip(hidden("check_cross_entropy"), hidden("check_conv2d_grad_weight"),
+                                  hidden("check_momentum_step")):
+        assert [c["logits"].shape for c in ce[:3]] == [(1, 4), (3, 5), (3, 2)]
+        assert ce[0]["target"].tolist() == [3] and ce[1]["target"].tolist() == [0, 4, 2]
+        assert ce[2]["target"].tolist() == [1, 1, 0] and not ce[1]["logits"].any()
+        assert ce[4]["logits"].shape == (1, 4) and np.abs(ce[4]["logits"]).max() > 100
+        assert ce[5]["logits"].shape == (5, 3) and ce[5]["logits"].max() < -990
+        assert all(c["target"].shape == (c["logits"].shape[0],) and c["target"].max() < c["logits"].shape[1]
+                   for c in ce)
+        assert [(c["x"].shape, c["grad_output"].shape) for c in conv[:2]] == [
+            ((1, 2, 3, 5), (1, 3, 2, 4)), ((2, 1, 3, 3), (2, 2, 1, 1))]
+        assert [c["k"] for c in conv[3:]] == [2, 1] and 2 <= conv[2]["k"] <= 3
+        for c in conv:
+            n, _, h, w = c["x"].shape
+            assert c["grad_output"].shape[::2] == (n, h - c["k"] + 1) and c["grad_output"].shape[3] == w - c["k"] + 1
+        assert [(c["lr"], c["momentum"]) for c in momentum[:2]] == [(0.3, 0.0), (1.0, 0.6)]
+        assert momentum[0]["params"].shape == (3, 2, 3) and momentum[1]["params"].shape == (3, 4)
+        assert momentum[2]["lr"] in (0.01, 0.05, 0.2) and momentum[2]["momentum"] in (0.5, 0.8, 0.95)
+        for c in momentum:  # each step starts from the right parameter and velocity of the one before
+            assert not c["velocities"][0].any()
+            for step in (1, 2):
+                v = c["momentum"] * c["velocities"][step - 1] + c["grads"][step - 1]
+                assert np.allclose(c["velocities"][step], v)
+                assert np.allclose(c["params"][step], c["params"][step - 1] - c["lr"] * v)
+
+
+P0, V0, G0 = np.array([1.0, -2.0, 0.5]), np.array([0.3, 0.1, -0.4]), np.array([0.2, -1.0, 0.7])
+
+
+def momentum_case(lr=0.3, mu=0.5):
+    stack = [P0, P0, P0]
+    return {"params": np.stack(stack), "velocities": np.stack([V0] * 3), "grads": np.stack([G0] * 3), "lr": lr,
+            "momentum": mu}
+
+
+def step(param, velocity):
+    return {"param0": param, "velocity0": velocity}
+
+
+V1 = 0.5 * V0 + G0
+
+
+@pytest.mark.parametrize("out, text", [
+    (step(P0 - 0.3 * V1, 0.5 * V0 - 0.3 * G0), "That is the other formulation (v = mu v - lr g). torch's velocity "
+     "holds no learning rate: v = mu v + g, and the step is -lr v."),
+    (step(P0 - 0.3 * V1, 0.5 * V0 + 0.5 * G0), "That is a moving average (Adam's first moment): torch's momentum "
+     "adds the whole gradient, v = mu v + g."),
+    (step(P0 - 0.3 * V1, 0.9 * V0 + G0), "Use the momentum argument (0.5 here), not a fixed 0.9."),
+    (step(P0 - 0.3 * V0, V1), "Update the velocity first, then step with the new one."),
+    (step(P0 - 0.3 * G0, V1), "That is plain SGD: step along the velocity, param - lr v."),
+    (step(P0 + 0.3 * V1, V1), "Subtract: a step goes against the gradient."),
+    (step(P0 - 0.1 * V1, V1), "Use the lr argument (0.3 here), not a fixed 0.1."),
+])
+def test_momentum_mistakes_get_their_hint(out, text):
+    message = verdict("check_momentum_step", momentum_case(), out)
+    assert message.startswith("my_momentum_step (step 1), the ") and message.endswith(" " + text)
+
+
+def test_a_right_momentum_step_passes_every_step():
+    out = {}
+    for i in range(3):
+        out.update({f"param{i}": P0 - 0.3 * V1, f"velocity{i}": V1})
+    assert verdict("check_momentum_step", momentum_case(), out) is None
+    out["velocity2"] = V1 + 1e-5
+    assert verdict("check_momentum_step", momentum_case(), out).startswith("my_momentum_step (step 3), the velocity")
