@@ -21,6 +21,14 @@ export const EQUIVALENT = {
     "span is only divided by when hi > lo, where it is hi - lo",
   "kernel_explorer:toUnitRange:> to >=@46":
     "when hi = lo, (v - lo) / span is 0 as the 0 it replaces",
+  "kernel_explorer:corr2d:< to <=@11":
+    "row rows: " + PAST,
+  "kernel_explorer:corr2d:< to <=@12":
+    "value cols of row r lands on row r + 1's first, which that row then assigns; the last row's is past the end",
+  "kernel_explorer:corr2d:number + 1@10":
+    "only a kernel taller than the image differs; the controls and the references refuse it",
+  "kernel_explorer:corr2d:number + 1@10#2":
+    "only a kernel wider than the image differs; the controls and the references refuse it",
   "pool2d:pool2d:< to <=@10":
     "the extra row's writes fall past the typed array's end, which ignores them",
   "pool2d:pool2d:< to <=@11":
@@ -154,6 +162,10 @@ export const EQUIVALENT = {
     "row outRows: " + PAST,
   "translation_explorer:reluCorr2d:< to <=@9":
     "value outCols of row i lands on row i + 1's first, which that row then assigns; the last row's is past the end",
+  // transfer_explorer.js
+  "transfer_explorer:fixed1:number + 1@17":
+    "a double that is not a tie d.d5 lies at least about 1e-19 from one (it has at most 57 binary places " +
+    "in the range where .d5 can occur), so 40 decimals already tell ties from near ties: a 41st changes nothing",
   // ui.js
   "ui:formatF:> to >=@92":
     INF,
