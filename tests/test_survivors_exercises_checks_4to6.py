@@ -284,3 +284,182 @@ def test_a_right_momentum_step_passes_every_step():
     assert verdict("check_momentum_step", momentum_case(), out) is None
     out["velocity2"] = V1 + 1e-5
     assert verdict("check_momentum_step", momentum_case(), out).startswith("my_momentum_step (step 3), the velocity")
+
+
+# ----- chapter 6: inverted dropout, batch norm in training mode, the padded random crop
+
+XD = np.random.default_rng(8).uniform(1, 5, size=(3, 4)).round(2)
+UD = np.random.default_rng(5).random((3, 4))
+PD = float(np.sort(UD.ravel())[6])  # drawn exactly once: u > p and u >= p differ there
+KEEP, DROP = UD >= PD, UD < PD
+DROPOUT_NAME = f"dropout(x of shape (3, 4), p={PD:g}, rng=np.random.default_rng(5), training="
+RIGHT_DROPOUT = XD * KEEP / (1 - PD)
+
+
+@pytest.mark.parametrize("out, text", [
+    (XD, "That is x unchanged: with training=True drop each value where u < p (u = rng.random(x.shape)) and divide "
+     "the others by 1 - p."),
+    (XD * KEEP, "You dropped the right values but did not scale the kept ones: divide them by 1 - p, so that each "
+     "value's expected output equals its input."),
+    (XD * KEEP * (1 - PD), "You multiplied the kept values by 1 - p; inverted dropout divides them by 1 - p during "
+     "training (and then does nothing at evaluation)."),
+    (XD * KEEP / PD, "Divide by the probability of keeping a value, 1 - p, not by p."),
+    (XD * (UD > PD) / (1 - PD), "Keep x where u >= p, not u > p: a number drawn exactly equal to p is kept (a value "
+     "is dropped with probability p: where u < p)."),
+    (XD * DROP / (1 - PD), "You kept the values where u < p, that is with probability p: p is the probability of "
+     "dropping, so keep them where u >= p."),
+    (XD * DROP / PD, "You kept the values where u < p, that is with probability p: p is the probability of dropping, "
+     "so keep them where u >= p and divide by 1 - p."),
+    (XD * np.roll(KEEP, 1) / (1 - PD), f"{DROPOUT_NAME}True): the kept values are scaled right, but other values "
+     "were dropped than expected. Draw the random numbers once, u = rng.random(x.shape), from the rng you are "
+     "given (not np.random, not a new generator), and keep x where u >= p."),
+])
+def test_dropout_mistakes_in_training_get_their_hint(out, text):
+    case = {"x": XD, "p": PD, "seed": 5, "training": True}
+    assert verdict("check_dropout", case, {"y": RIGHT_DROPOUT}) is None
+    assert verdict("check_dropout", case, {"y": out}).endswith(text)
+
+
+def test_dropout_at_evaluation_is_the_identity():
+    case = {"x": XD, "p": 0.3, "seed": 5, "training": False}
+    assert verdict("check_dropout", case, {"y": XD}) is None
+    assert verdict("check_dropout", case, {"y": XD * (UD >= 0.3) / 0.7}).endswith(
+        " With training=False (evaluation) dropout does nothing: return x unchanged, without drawing random numbers.")
+    assert verdict("check_dropout", case, {"y": XD * 0.7}).endswith(
+        " At evaluation inverted dropout is the identity: the kept values were already scaled by 1 / (1 - p) during "
+        "training, so return x unchanged.")
+    nothing_dropped = {"x": XD, "p": 0.0, "seed": 5, "training": True}
+    assert verdict("check_dropout", nothing_dropped, {"y": XD}) is None
+    assert verdict("check_dropout", nothing_dropped, {"y": XD * 2}).startswith(
+        "dropout(x of shape (3, 4), p=0, rng=np.random.default_rng(5), training=True): 12 of 12 values differ")
+
+
+XB = np.random.default_rng(9).normal(2, 3, size=(2, 3, 2, 2)).round(2)
+MEAN, VAR = np.array([0.5, -1.0, 0.2]), np.array([1.5, 0.7, 2.0])
+GAMMA, BETA = np.array([1.5, 0.5, 2.0]), np.array([0.3, -0.2, 1.0])
+BN_CASE = {"x": XB, "running_mean": MEAN, "running_var": VAR, "gamma": GAMMA, "beta": BETA, "momentum": 0.2,
+           "eps": 0.01}
+BN_NAME = "batch_norm_train(x of shape (2, 3, 2, 2), ..., momentum=0.2, eps=0.01)"
+
+
+def torch_batch_norm(case):
+    """torch's batch norm in training mode: (out, new running mean, new running var)."""
+    mean, var = torch.tensor(case["running_mean"]), torch.tensor(case["running_var"])
+    out = functional.batch_norm(torch.tensor(case["x"]), mean, var, torch.tensor(case["gamma"]),
+                                torch.tensor(case["beta"]), training=True, momentum=case["momentum"], eps=case["eps"])
+    return out.numpy(), mean.numpy(), var.numpy()
+
+
+OUT, NEW_MEAN, NEW_VAR = torch_batch_norm(BN_CASE)
+AXES = (0, 2, 3)
+BATCH_MEAN, BIASED, UNBIASED = XB.mean(axis=AXES), XB.var(axis=AXES), XB.var(axis=AXES, ddof=1)
+
+
+def per_channel(v):
+    return v[:, None, None]
+
+
+def affine(normalized):
+    return per_channel(GAMMA) * normalized + per_channel(BETA)
+
+
+CENTRED = XB - per_channel(BATCH_MEAN)
+
+
+@pytest.mark.parametrize("part, value, text", [
+    ("out", affine(CENTRED / np.sqrt(per_channel(UNBIASED) + 0.01)), "Normalize with the biased batch variance, the "
+     "mean of the squared deviations (divide by M = N * H * W = 8); only the running variance uses the unbiased one."),
+    ("out", affine(CENTRED / np.sqrt(per_channel(BIASED))), "Add eps inside the square root: (x - mean) / "
+     "sqrt(var + eps)."),
+    ("out", affine(CENTRED / (np.sqrt(per_channel(BIASED)) + 0.01)), "eps goes inside the square root: (x - mean) / "
+     "sqrt(var + eps), not / (sqrt(var) + eps)."),
+    ("out", CENTRED / np.sqrt(per_channel(BIASED) + 0.01), "You normalized but forgot the scale and shift: multiply "
+     "by gamma and add beta, channel by channel."),
+    ("out", affine((XB - per_channel(MEAN)) / np.sqrt(per_channel(VAR) + 0.01)), "In training mode normalize with "
+     "the statistics of the current batch, not the running ones (those are for evaluation)."),
+    ("out", affine((XB - XB.mean(axis=0)) / np.sqrt(XB.var(axis=0) + 0.01)), "You computed a mean and a variance per "
+     "position (over axis 0 only): batch normalization after a convolution has one mean and one variance per "
+     "channel, over axes 0, 2 and 3 (the batch and every position)."),
+    ("out", affine((XB - XB.mean()) / np.sqrt(XB.var() + 0.01)), "You computed one mean and variance over the whole "
+     "batch: each channel has its own, over axes 0, 2 and 3."),
+    ("mean", 0.9 * MEAN + 0.1 * BATCH_MEAN, "Use the momentum argument (0.2 here), not a fixed 0.1."),
+    ("mean", 0.2 * MEAN + 0.8 * BATCH_MEAN, "momentum weighs the new batch: running = (1 - momentum) * running + "
+     "momentum * batch_mean."),
+    ("mean", BATCH_MEAN, "That is the batch mean itself: blend it into the running mean, (1 - momentum) * "
+     "running_mean + momentum * batch_mean."),
+    ("mean", NEW_MEAN.reshape(1, 3, 1, 1), "Return one value per channel, shape (C,): average without keepdims, or "
+     "reshape the result with .reshape(-1)."),
+    ("var", 0.8 * VAR + 0.2 * BIASED, "PyTorch updates the running variance with the unbiased batch variance, the "
+     "sum of squared deviations / (M - 1) with M = 8 values per channel (np.var(..., ddof=1)), even though it "
+     "normalizes with the biased one."),
+    ("var", 0.2 * VAR + 0.8 * UNBIASED, "momentum weighs the new batch: running = (1 - momentum) * running + "
+     "momentum * batch_var."),
+    ("var", 0.8 * VAR + 0.2 * np.sqrt(UNBIASED), "Blend the variance into the running variance, not the standard "
+     "deviation."),
+    ("var", NEW_VAR.reshape(1, 3, 1, 1), "Return one value per channel, shape (C,): compute the variance without "
+     "keepdims, or reshape the result with .reshape(-1)."),
+])
+def test_batch_norm_mistakes_get_their_hint(part, value, text):
+    right = {"out": OUT, "mean": NEW_MEAN, "var": NEW_VAR}
+    assert verdict("check_batch_norm_train", BN_CASE, right) is None
+    message = verdict("check_batch_norm_train", BN_CASE, {**right, part: value})
+    assert message.startswith(BN_NAME + " -> ") and message.endswith(" " + text)
+
+
+def test_batch_norm_returns_three_things_and_a_fixed_momentum_of_0_1_is_right_when_asked():
+    assert verdict("check_batch_norm_train", BN_CASE, {"returned": None}) == (
+        f"{BN_NAME} should return three things, (out, new_running_mean, new_running_var); it returned NoneType.")
+    case = {**BN_CASE, "momentum": 0.1}
+    out, mean, var = torch_batch_norm(case)
+    assert np.allclose(mean, 0.9 * MEAN + 0.1 * BATCH_MEAN)
+    assert verdict("check_batch_norm_train", case, {"out": out, "mean": mean, "var": var}) is None
+
+
+IMAGE = np.random.default_rng(10).uniform(0.1, 1, size=(2, 4, 7)).round(2)
+PADDED = np.pad(IMAGE, ((0, 0), (2, 2), (2, 2)))
+
+
+@pytest.mark.parametrize("out, text", [
+    (PADDED[:, 3:7, 1:8], "top counts rows (axis 1) and left counts columns (axis 2): you swapped them."),
+    (np.pad(IMAGE, ((0, 0), (2, 2), (2, 2)), mode="edge")[:, 1:5, 3:10], "Pad with zeros: you repeated the border "
+     "pixels (mode='edge'); np.pad's default mode='constant' adds zeros."),
+    (np.pad(IMAGE, ((0, 0), (0, 4), (0, 4)))[:, 1:5, 3:10], "Pad 2 pixels on every side (top and bottom, left and "
+     "right), not 2 * padding at the bottom and right only."),
+    (PADDED, "That is the padded image: cut the H x W window starting at (top, left) out of it."),
+    (np.pad(IMAGE, 2), "Pad only the two spatial axes, not the channels: np.pad(image, ((0, 0), (p, p), (p, p)))."),
+    (np.zeros((6, 4, 7)), "Pad only the two spatial axes, not the channels: np.pad(image, ((0, 0), (p, p), (p, p)))."),
+    (PADDED[0, 1:5, 3:10], "Keep the channel axis: the result has the shape of the image, (C, H, W)."),
+])
+def test_pad_and_crop_mistakes_get_their_hint(out, text):
+    case = {"image": IMAGE, "padding": 2, "top": 1, "left": 3}
+    assert verdict("check_pad_and_crop", case, {"y": PADDED[:, 1:5, 3:10]}) is None
+    assert verdict("check_pad_and_crop", case, {"y": out}).endswith(" " + text)
+
+
+def test_regularization_cases():
+    dropout = EXERCISES["check_dropout"].cases()
+    assert [(c["x"].shape, c["p"], c["seed"], c["training"]) for c in dropout] == [
+        ((3, 6), 0.2, 1, True), ((4, 5), 0.5, 0, True), ((2, 4), 0.5, 2, False)]
+    norms = EXERCISES["check_batch_norm_train"].cases()
+    assert [(c["x"].shape, c["momentum"], c["eps"]) for c in norms] == [
+        ((4, 3, 2, 2), 0.1, 1e-3), ((2, 2, 3, 3), 0.1, 1e-3), ((2, 3, 2, 4), 0.5, 0.01)]
+    crops = EXERCISES["check_pad_and_crop"].cases()
+    assert [(c["image"].shape, c["padding"], c["top"], c["left"]) for c in crops] == [((1, 5, 5), 1, 0, 2),
+                                                                                      ((3, 4, 6), 2, 3, 1)]
+    offsets = {1: set(), 2: set(), 3: set()}
+    for d, b, c in zip(hidden("check_dropout", 20), hidden("check_batch_norm_train", 20), hidden("check_pad_and_crop", 40)):
+        assert [(x["x"].shape, x["p"], x["training"]) for x in d[:5]][::3] == [((1, 3, 4), 0.0, True), ((3, 2), 0.7, False)]
+        assert [x["training"] for x in d[5:]] == [True, True, True, False]
+        assert all(0.1 <= x["p"] <= 0.8 and 1 <= x["x"].ndim <= 3 and 2 <= min(x["x"].shape) <= max(x["x"].shape) <= 6
+                   for x in d[5:])
+        assert [(x["x"].shape, x["momentum"], x["eps"]) for x in b[:3]] == [
+            ((1, 3, 2, 3), 0.3, 1e-5), ((4, 2, 3, 2), 0.0, 0.5), ((3, 1, 1, 3), 1.0, 1e-3)]
+        assert all(x["momentum"] in (0.05, 0.2, 0.5) and x["eps"] in (1e-5, 1e-2, 0.1) for x in b[3:])
+        assert all(2 <= x["x"].shape[0] <= 5 and 1 <= x["x"].shape[1] <= 4 and x["x"].shape[2] != x["x"].shape[3]
+                   for x in b[3:])
+        assert [(x["image"].shape, x["padding"], x["top"], x["left"]) for x in c[:4]] == [
+            ((2, 3, 5), 0, 0, 0), ((1, 4, 3), 2, 0, 4), ((3, 5, 4), 1, 2, 0), ((2, 4, 6), 3, 6, 6)]
+        for x in c[4:]:
+            assert 1 <= x["image"].shape[0] <= 3 and x["image"].shape[1] != x["image"].shape[2] and x["top"] != x["left"]
+            offsets[x["padding"]] |= {x["top"], x["left"]}
+    assert offsets == {p: set(range(2 * p + 1)) for p in (1, 2, 3)}  # every offset from 0 to 2p
