@@ -122,6 +122,31 @@ def test_the_cache_is_found_for_equal_content_and_missed_for_any_change(tmp_path
     assert (again.path == first.path) is (change == "same content")
 
 
+class Scale(nn.Module):
+    """Multiplies its input by a buffer, broadcast: (N, 1, H, W) -> (N, C, H, W)."""
+
+    def __init__(self, scale):
+        super().__init__()
+        self.register_buffer("scale", scale)
+
+    def forward(self, x):
+        return x * self.scale
+
+
+@pytest.mark.parametrize("other", [
+    torch.tensor([1.5, -2.0]).reshape(1, 1, 2, 1),                    # the same bytes, another shape
+    torch.tensor([1.5, -2.0]).view(torch.int32).reshape(1, 2, 1, 1),  # the same bytes, another dtype
+])
+def test_a_buffer_with_the_same_bytes_in_another_shape_or_dtype_misses_the_cache(tmp_path, other):
+    dataset = data(n=2)
+    model = nn.Sequential(OrderedDict(scale=Scale(torch.tensor([1.5, -2.0]).reshape(1, 2, 1, 1))))
+    cached_features(model, "scale", dataset, tmp_path, progress=False)
+    model.scale.scale = other
+    again = cached_features(model, "scale", dataset, tmp_path, progress=False)
+    assert not again.from_cache
+    torch.testing.assert_close(again.features, (dataset.tensors[0] * other).float())
+
+
 def test_a_layer_that_never_runs_is_reported_and_leaves_no_hook(tmp_path):
     class Skips(nn.Module):
         def __init__(self):

@@ -146,6 +146,12 @@ def test_a_bad_module_name_is_listed_with_the_models_real_names():
     with pytest.raises(TypeError) as caught:
         check_module_names("flat", "0")
     assert str(caught.value) == "model must be a torch.nn.Module, got str"
+    with pytest.raises(TypeError) as caught:
+        trainable_parameters(flat.state_dict())
+    assert str(caught.value) == "model must be a torch.nn.Module, got OrderedDict"
+    with pytest.raises(TypeError) as caught:
+        unfreeze(parts(), "stem", norm_statistics=1)
+    assert str(caught.value) == "norm_statistics must be True or False, got 1"
     assert check_module_names(flat, ["1", "0"]) == ("1", "0") and check_module_names(flat, "1") == ("1",)
     with pytest.raises(ValueError) as caught:
         replace_head(parts(), 2, head="stage1")

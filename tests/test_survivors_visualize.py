@@ -193,3 +193,16 @@ def test_randomized_copy_is_a_freshly_built_network_from_the_seed():
     assert all(torch.equal(model.state_dict()[k], v) for k, v in before.items())
     assert message(lambda: randomized_copy(model, seed=-1)) == "seed must be >= 0, got -1"
     assert message(lambda: randomized_copy("model")) == "model must be a torch.nn.Module, got str"
+
+
+@pytest.mark.parametrize("x, text", [
+    (np.zeros((1, 3, 2, 3), dtype=np.float32), "x must be a torch.Tensor of shape (1, 3, H, W), got ndarray"),
+    (torch.zeros(1, 3, 2, 3, dtype=torch.int64),
+     "x must hold floats (prepared as the weights expect), got torch.int64"),
+    (torch.zeros(3, 2, 3), "x must have shape (1, C, H, W): one image, batch of one; got (3, 2, 3)"),
+])
+def test_every_method_names_a_bad_image(x, text):
+    model = tanh_net()
+    for call in (lambda: saliency(model, x, 0), lambda: grad_cam(model, x, 0, model[1]),
+                 lambda: occlusion(model, x, 0, patch=1), lambda: smooth_saliency(model, x, 0)):
+        assert message(call) == text
