@@ -88,7 +88,8 @@ def test_an_unattempted_function_and_a_missing_one_are_told_apart():
 
 
 def test_a_learner_error_keeps_at_most_80_characters_of_its_type_and_300_of_its_message():
-    error = LearnerError("f", "E" * 100, "m" * 400)
+    error = LearnerError("f(x)", "E" * 100, "m" * 400)
+    assert str(error) == "f(x)"  # should it ever escape, it names the call
     assert (error.error_type, error.message) == ("E" * 80, "m" * 300)
     assert LearnerError(3, "E", "m", not_implemented=1).record() == {
         "name": "3", "type": "E", "message": "m", "not_implemented": True}
@@ -433,6 +434,9 @@ def test_the_rebuilt_layers_equal_torch_s_own_forward():
         for training in (False, True):
             want = norm.train(training)(torch.from_numpy(X)).numpy()
             assert np.allclose(modules.norm(stats, "norm0", x, training).numpy(), want, atol=1e-5)
+        plain = nn.BatchNorm2d(2, affine=False)  # no weight, no bias: nothing to scale by
+        want = plain.train()(torch.from_numpy(X)).numpy()
+        assert np.allclose(modules.norm(modules.layers_of(plain, ""), "norm0", x, True).numpy(), want, atol=1e-5)
 
 
 def test_both_modes_are_compared_with_the_formula_named():
