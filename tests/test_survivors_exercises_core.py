@@ -493,3 +493,50 @@ def test_in_a_jupyter_kernel_the_handler_is_added_once(monkeypatch):
     assert notebook.install() is False
     monkeypatch.delitem(__import__("sys").modules, "IPython")
     assert notebook.install() is False
+
+
+class RecordingShell:
+    def __init__(self):
+        self.shown = []
+
+    def showtraceback(self, exc_tuple=None, tb_offset=None):
+        self.shown.append((exc_tuple, tb_offset))
+
+
+def cell_error(source, monkeypatch):
+    """The NameError and traceback of running ``source`` as a notebook cell (kept in linecache, as IPython
+    does, for the test's duration)."""
+    import linecache
+    filename = f"<cell {abs(hash(source))}>"
+    monkeypatch.setitem(linecache.cache, filename, (len(source), None, source.splitlines(True), filename))
+    try:
+        exec(compile(source, filename, "exec"), {"check_corr2d": print})
+    except NameError as error:
+        return error, error.__traceback__
+
+
+def test_the_handler_shows_one_line_for_a_checked_name_and_the_usual_traceback_otherwise(monkeypatch):
+    source = "x = 1\ncheck_corr2d(my_corr2d)\n"
+    error, tb = cell_error(source, monkeypatch)
+    shell = RecordingShell()
+    notebook.name_error_handler(shell, NameError, error, tb, tb_offset=2)
+    ((shown, offset),) = shell.shown
+    assert shown[0] is ExerciseFailed and shown[2] is None and offset is None
+    assert str(shown[1]) == ("my_corr2d is not defined: run the solution cell above first (and the imports at the "
+                             "top).")
+    error, tb = cell_error("y = 1\nprint(not_checked)\n", monkeypatch)
+    notebook.name_error_handler(shell, NameError, error, tb, tb_offset=2)
+    assert shell.shown[1] == ((NameError, error, tb), 2)
+
+
+def test_the_cell_s_source_is_that_of_its_module_level_frame(monkeypatch):
+    source = "a = 1\ncheck_corr2d(my_corr2d)\n"
+    _, tb = cell_error(source, monkeypatch)
+    assert notebook._cell_source(tb) == source  # the test's own frame comes first, then the cell's
+
+    def inner():
+        raise NameError("no cell here")
+    try:
+        inner()
+    except NameError as error:
+        assert notebook._cell_source(error.__traceback__) == ""  # no module-level frame at all
