@@ -63,6 +63,19 @@ def test_larger_sizes_are_bilinear_resizes_of_the_8x8_digits(size):
         np.testing.assert_allclose(large[k, 0], bilinear(small[k, 0], size), atol=1e-12)
 
 
+def test_resized_digits_stay_within_0_and_1():
+    # unclamped, bilinear rounding gives 1 + 2e-16 at size 14
+    for split in ("train", "test"):
+        images, _ = digit_arrays(split, size=14)
+        assert images.max() == 1.0 and images.min() == 0.0
+
+
+def test_the_dataset_passes_the_seed_on():
+    x, y = digits("test", size=8, seed=3).tensors
+    images, labels = digit_arrays("test", seed=3)
+    assert np.array_equal(x.numpy(), images.astype(np.float32)) and np.array_equal(y.numpy(), labels)
+
+
 def test_the_dataset_is_float32_and_limit_keeps_the_first_examples():
     images, labels = digit_arrays("train", size=10)
     data = digits("train", size=10, limit=5)

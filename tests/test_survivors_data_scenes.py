@@ -8,7 +8,7 @@ import pytest
 from cnncourse.data.scenes import CLASSES, draw_shape, shape_scenes
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def scenes():
     return shape_scenes(60, size=24, objects=(1, 2), sides=(3, 5), seed=3)
 
@@ -36,6 +36,24 @@ def test_shapes_keep_off_the_border_and_one_pixel_apart(scenes):
     every = np.concatenate(boxes)
     # every place from one pixel in to one pixel before the far border is used
     assert every[:, 1:3].min(axis=0).tolist() == [1, 1] and every[:, 3:].max(axis=0).tolist() == [23, 23]
+
+
+def test_shapes_may_sit_exactly_one_pixel_from_an_earlier_one_on_every_side():
+    _, _, boxes = shape_scenes(150, size=16, objects=(3, 4), sides=(3, 5), seed=0)
+    sides_seen = set()
+    for objects in boxes:
+        for i, (_, x0, y0, x1, y1) in enumerate(objects):
+            for _, a0, b0, a1, b1 in objects[:i]:  # a box placed earlier
+                gaps = {"left": a0 - x1, "right": x0 - a1, "above": b0 - y1, "below": y0 - b1}
+                apart = [side for side, gap in gaps.items() if gap >= 1]
+                if len(apart) == 1 and gaps[apart[0]] == 1:
+                    sides_seen.add(apart[0])
+    assert sides_seen == {"left", "right", "above", "below"}
+
+
+def test_the_default_scene_is_32_pixels():
+    images, masks, _ = shape_scenes(1)
+    assert images.shape == (1, 1, 32, 32) and masks.shape == (1, 32, 32)
 
 
 def test_intensities_background_below_0_3_and_one_bright_value_per_shape(scenes):
@@ -76,6 +94,8 @@ def test_masks_of_side_5_counted_by_hand():
     assert disc.sum() == 21 and not disc[[0, 0, 4, 4], [0, 4, 0, 4]].any()
     assert draw_shape(3, 5).sum(axis=1).tolist() == [1, 1, 3, 3, 5]
     assert draw_shape(3, 5)[0].tolist() == [False, False, True, False, False]
+    # side 6, radius 3: offsets 0.5, 1.5, 2.5 from the centre; rows keep 4, 6, 6, 6, 6, 4 pixels
+    assert draw_shape(2, 6).sum(axis=1).tolist() == [4, 6, 6, 6, 6, 4]
 
 
 @pytest.mark.parametrize("call, error, words", [

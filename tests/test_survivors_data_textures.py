@@ -26,6 +26,8 @@ def test_a_colour_photo_turns_grey_and_loses_its_side_columns():
     ("train", 120, [0, 16, 32, 48]),
     ("test", 120, [180]),                               # the test region holds exactly one row
     ("test", 16, list(range(180, 285, 16))),            # ... 276: a start at 284 would fit too
+    ("train", 36, list(range(0, 145, 16))),             # the last start, 144, is exactly cut - size
+    ("train", 21, list(range(0, 145, 16))),             # 160 would reach row 181, a test row
 ])
 def test_patch_rows_of_each_split(split, size, starts):
     assert list(split_rows(300, split, size)) == starts
@@ -42,6 +44,21 @@ def test_the_largest_patches_tile_the_test_region_in_one_row_of_12():
         assert np.array_equal(block[j], gravel[180:300, 16 * j:16 * j + 120])
 
 
+@pytest.mark.parametrize("size, split, tops, lefts", [
+    (44, "train", range(0, 137, 16), range(0, 257, 16)),   # 300 - 44 = 256: the last column starts at 256
+    (29, "test", range(180, 272, 16), range(0, 257, 16)),  # 300 - 29 = 271: no column at 272
+    (64, "train", range(0, 117, 16), range(0, 237, 16)),   # the default size
+])
+def test_patches_lie_on_the_grid_of_each_split(monkeypatch, size, split, tops, lefts):
+    # a stand-in photo whose pixel (r, c) holds 1000 r + c: a patch's first pixel tells where it starts
+    photo = np.add.outer(1000.0 * np.arange(300), np.arange(300))
+    monkeypatch.setattr("cnncourse.data.textures.texture_photo", lambda name: photo)
+    images, labels = texture_arrays(split) if size == 64 else texture_arrays(split, size)
+    starts = [(int(v) // 1000, int(v) % 1000) for v in images[labels == 0, 0, 0, 0]]
+    assert starts == [(top, left) for top in tops for left in lefts] and images.shape[-1] == size
+    assert labels.dtype == np.int64 and np.bincount(labels).tolist() == [len(starts)] * 8
+
+
 def test_per_class_subset_on_uneven_classes_with_any_labels():
     labels = np.array([7, 3, 7, 3, 3, 7, 3, 3])
     chosen = per_class_subset(labels, 3, seed=4)
@@ -51,6 +68,7 @@ def test_per_class_subset_on_uneven_classes_with_any_labels():
     draws = {tuple(per_class_subset(labels, 3, seed=s)) for s in range(12)}
     assert len(draws) > 1 and tuple(chosen) in draws
     assert np.array_equal(per_class_subset(labels, 3, seed=4), chosen)
+    assert np.array_equal(per_class_subset(labels, 2), per_class_subset(labels, 2, seed=0))
     with pytest.raises(ValueError, match="seed must be >= 0"):
         per_class_subset(labels, 1, seed=-1)
     with pytest.raises(TypeError, match="per_class must be an int"):
@@ -61,7 +79,9 @@ def test_the_dataset_holds_the_chosen_patches_with_their_labels(monkeypatch):
     # a stand-in for the photos' patches: patch i is filled with i, 5 patches in each of 3 classes
     labels = np.repeat(np.arange(3), 5)
     patches = np.broadcast_to(np.arange(15.0, dtype=np.float32)[:, None, None, None], (15, 3, 16, 16)).copy()
-    monkeypatch.setattr("cnncourse.data.textures.texture_arrays", lambda split, size: (patches, labels))
+    sizes = []
+    monkeypatch.setattr("cnncourse.data.textures.texture_arrays",
+                        lambda split, size: sizes.append(size) or (patches, labels))
     draws = []
     for seed in (0, 1, 2):
         x, y = textures("test", size=16, per_class=2, seed=seed).tensors
@@ -71,6 +91,9 @@ def test_the_dataset_holds_the_chosen_patches_with_their_labels(monkeypatch):
         draws.append(index.tolist())
     assert draws[0] != draws[1] or draws[0] != draws[2]
     assert len(textures("test", size=16).tensors[0]) == 15
+    default = textures("test", per_class=2)
+    assert np.array_equal(default.tensors[0], textures("test", per_class=2, seed=0).tensors[0])
+    assert sizes[-2:] == [64, 64]  # the default patch side
 
 
 def test_bad_sizes_and_names_are_named():
