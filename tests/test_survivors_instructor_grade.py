@@ -308,7 +308,15 @@ def test_the_command_line_refuses_a_limit_below_one_naming_the_options(monkeypat
     with pytest.raises(SystemExit) as stop:
         main(["src", "subs", "out", option, "0"])
     assert stop.value.code == 2 and len(calls) == 1
-    assert "--timeout, --notebook-timeout and --workers must be at least 1" in capsys.readouterr().err
+    assert capsys.readouterr().err.endswith(
+        "error: --timeout, --notebook-timeout and --workers must be at least 1\n")
+
+
+def test_without_a_core_count_one_notebook_is_graded_at_a_time(monkeypatch):
+    calls = fake_grading(monkeypatch)
+    monkeypatch.setattr(grade.os, "cpu_count", lambda: None)
+    main(["src", "subs", "out"])
+    assert calls[0][1]["workers"] == 1
 
 
 @pytest.mark.parametrize("error", [ValueError("submissions_dir: none"), grade.SandboxUnavailable("no bwrap")])
@@ -321,7 +329,7 @@ def test_the_command_line_turns_a_refusal_into_one_error_line(monkeypatch, error
 def test_the_command_line_help_explains_every_option(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
-    text = " ".join(capsys.readouterr().out.split())
+    text = " " + " ".join(capsys.readouterr().out.split()) + " "
     for words in ["Grade the learners' submitted notebooks, each in a sandbox.",
                   "folder of the chapter notebooks with solutions (notebooks)",
                   "folder of the submissions, <student_id>/NN_name.ipynb (submissions)",
@@ -332,4 +340,4 @@ def test_the_command_line_help_explains_every_option(capsys):
                   "text that seeds the hidden cases (default: new ones every run); also read from "
                   "$CNNCOURSE_HIDDEN_SECRET",
                   "run learner code without bubblewrap, with your rights (trusted work only)"]:
-        assert words in text
+        assert f" {words} " in text

@@ -84,6 +84,14 @@ def test_the_table_has_handed_in_chapters_in_course_order_and_totals(tmp_path):
     assert table.table() == "\n".join(TABLE)
 
 
+def test_a_chapter_handed_in_only_by_learners_whose_notebook_failed_has_a_column():
+    book = Grades(Path("g.csv"), Path("f"), {"01_a": 1, "02_b": 2})
+    book.scores = {("al", "01_a"): 1.0}
+    book.failed = [Submission("bo", Path("bo/02_b.ipynb"))]
+    assert book.chapters() == ["01_a", "02_b"]
+    assert book.table().splitlines()[1:] == ["al       1 / 1  -      1 / 3", "bo       -      error  0 / 3"]
+
+
 def test_the_summary_lists_problems_then_where_the_files_are(tmp_path):
     assert grades(tmp_path, ["late", "odd"]).summary().splitlines() == [
         *TABLE, "", "Problems:", "  late", "  odd", "",

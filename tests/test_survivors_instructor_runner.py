@@ -448,3 +448,130 @@ def test_pid_1_kills_and_reaps_what_cells_left_only_when_told_and_nothing_outsid
     finally:
         os.kill(outside, signal.SIGKILL)
         os.waitpid(outside, 0)
+
+
+# ----- the sandbox's pid 1 before any learner code: limits, privileges, streams, the report
+
+
+def test_the_limits_go_to_the_resources_they_name(monkeypatch):
+    calls = []
+    monkeypatch.setattr(runner.resource, "setrlimit", lambda which, values: calls.append((which, values)))
+    monkeypatch.setattr(runner.signal, "signal", lambda which, handler: calls.append((which, handler)))
+    runner._set_limits({"memory": 7_000, "processes": 11, "file_size": 13})
+    resource = runner.resource
+    assert calls == [(resource.RLIMIT_CORE, (0, 0)), (resource.RLIMIT_AS, (7_000, 7_000)),
+                     (resource.RLIMIT_NPROC, (11, 11)), (resource.RLIMIT_FSIZE, (13, 13)),
+                     (signal.SIGXFSZ, signal.SIG_IGN)]
+
+
+class Recorder:
+    def __init__(self, calls, uid=0):
+        self.calls, self.uid = calls, uid
+
+    def __getattr__(self, name):
+        return lambda *args: self.calls.append((name, *args))
+
+
+def test_root_drops_to_the_slot_s_uid_and_no_one_may_trace_the_runner(monkeypatch):
+    calls = []
+    recorder = Recorder(calls)
+    for name in ("setgroups", "setgid", "setuid"):
+        monkeypatch.setattr(runner.os, name, getattr(recorder, name))
+    monkeypatch.setattr(runner.ctypes, "CDLL", lambda library: recorder)
+    monkeypatch.setattr(runner.os, "getuid", lambda: 0)
+    runner._drop_privileges(60003)
+    assert calls == [("setgroups", []), ("setgid", 60003), ("setuid", 60003), ("prctl", 4, 0, 0, 0, 0)]
+    calls.clear()
+    runner._drop_privileges(None)  # not sandboxed: nobody to become
+    monkeypatch.setattr(runner.os, "getuid", lambda: 1000)
+    runner._drop_privileges(60003)  # not root: nothing to drop
+    assert calls == [("prctl", 4, 0, 0, 0, 0)] * 2
+
+
+class Exited(Exception):
+    pass
+
+
+@pytest.fixture
+def standard_streams(monkeypatch):
+    """Puts fds 0, 1 and 2 of this process on pipes (in the test's own phase: pytest's capture moves
+    them between phases) and back; os._exit raises Exited here (and still exits in forked children)."""
+    saved, pipes, outputs = [], [], {}
+    here, real_exit = os.getpid(), os._exit
+
+    def exit_(code):
+        if os.getpid() != here:
+            real_exit(code)
+        raise Exited(code)
+    monkeypatch.setattr(os, "_exit", exit_)
+
+    def start():
+        saved.extend(os.dup(fd) for fd in (0, 1, 2))
+        pipes.extend(os.pipe() for _ in range(3))
+        os.dup2(pipes[0][0], 0)
+        os.dup2(pipes[1][1], 1)
+        os.dup2(pipes[2][1], 2)
+        return pipes
+
+    def restore():
+        for fd, copy in zip((0, 1, 2), saved):
+            os.dup2(copy, fd)
+            os.close(copy)
+        saved.clear()
+        for index in (1, 2):
+            os.close(pipes[index][1])
+            os.set_blocking(pipes[index][0], False)  # a failed start leaves its copy of fd 1 open
+            with os.fdopen(pipes[index][0], "rb") as pipe:
+                outputs[index] = (pipe.read() or b"").decode()
+        os.close(pipes[0][0])
+        os.close(pipes[0][1])
+        return outputs
+    yield start, restore
+    if saved:
+        restore()
+
+
+def test_learner_output_goes_nowhere_and_input_reads_nothing(standard_streams):
+    start, restore = standard_streams
+    pipes = start()
+    os.write(pipes[0][1], b"typed")
+    runner._quiet_standard_streams()
+    os.write(1, b"to the report?")
+    os.write(2, b"to the grader?")
+    read = os.read(0, 10)
+    outputs = restore()
+    assert read == b"" and outputs == {1: "", 2: ""}
+
+
+def write_program(folder, **program):
+    (folder / "program.json").write_text(json.dumps(program), encoding="utf-8")
+    return str(folder)
+
+
+def test_the_runner_writes_only_its_report_to_its_standard_output(standard_streams, plain_shell, tmp_path,
+                                                                   monkeypatch):
+    start, restore = standard_streams
+    monkeypatch.setattr(runner, "_set_limits", lambda limits: None)  # tried above, on this very process
+    monkeypatch.setattr(runner.ctypes, "CDLL", lambda library: Recorder([]))
+    start()
+    folder = write_program(tmp_path, cells=["import os\nos.write(1, b'noise')\nos.write(2, b'noise')", "1 / 0"],
+                           evaluate=[[1, "count"]], exercises={"count": count_spec()}, uid=None,
+                           limits={"cell_timeout": 20, "exercise_timeout": 20})
+    with pytest.raises(Exited) as exited:
+        runner.main(folder)
+    outputs = restore()
+    assert exited.value.args == (0,) and outputs[2] == ""
+    report = json.loads(outputs[1])
+    assert report["cells"] == {"0": "ok", "1": {"error": "ZeroDivisionError: division by zero"}}
+    assert "NameError" in report["results"]["count"]["raw"]
+
+
+def test_a_runner_that_cannot_start_tells_the_grader_why_on_its_errors(standard_streams, tmp_path, monkeypatch):
+    start, restore = standard_streams
+    monkeypatch.setattr(runner.ctypes, "CDLL", lambda library: Recorder([]))
+    start()
+    with pytest.raises(Exited) as exited:
+        runner.main(write_program(tmp_path, cells=[], evaluate=[], exercises={}, uid=None))
+    outputs = restore()
+    assert exited.value.args == (1,) and outputs[1] == ""
+    assert outputs[2].startswith("Traceback") and outputs[2].rstrip().endswith("KeyError: 'limits'")

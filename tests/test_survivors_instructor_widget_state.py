@@ -3,7 +3,13 @@ the widgets its outputs show and those they refer to, each from the newest state
 small hand-made notebooks."""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from types import SimpleNamespace
+
+import cnncourse
 
 from cnncourse.instructor.widget_state import STATE, VIEW, pre_save_hook, referenced_models, shown_widget_state
 
@@ -54,6 +60,8 @@ def test_without_any_saved_state_there_is_nothing_to_save():
     assert shown_widget_state({"cells": [shows("a")], "metadata": {"widgets": {STATE: []}}}) is None
     assert shown_widget_state(notebook([shows("a")], None) | {"metadata": {"widgets": {STATE: {}}}}) == {
         "version_major": 2, "version_minor": 0, "state": {}}
+    assert shown_widget_state({"metadata": {"widgets": {STATE: {"state": {"a": {}}}}}}) == {
+        "version_major": 2, "version_minor": 0, "state": {}}  # no cells at all: nothing shown
 
 
 def manager(tmp_path):
@@ -86,3 +94,33 @@ def test_the_save_hook_leaves_other_files_and_unreadable_old_copies_alone(tmp_pa
     odd = {"type": "notebook", "content": "raw"}
     pre_save_hook(odd, "f.ipynb", manager(tmp_path))
     assert odd["content"] == "raw"
+
+
+def test_the_save_hook_gives_a_notebook_without_metadata_the_state_from_disk(tmp_path):
+    (tmp_path / "n.ipynb").write_text(json.dumps(notebook([], {"a": {"state": {"v": 1}}})))
+    model = {"type": "notebook", "content": {"cells": [shows("a")]}}
+    pre_save_hook(model, "n.ipynb", manager(tmp_path))
+    assert model["content"]["metadata"] == {"widgets": {STATE: {"version_major": 2, "version_minor": 0,
+                                                                "state": {"a": {"state": {"v": 1}}}}}}
+
+
+READ_IN_ASCII_LOCALE = """
+import json, sys
+from types import SimpleNamespace
+from cnncourse.instructor.widget_state import pre_save_hook
+model = {"type": "notebook", "content": {"cells": json.loads(sys.argv[2]), "metadata": {}}}
+pre_save_hook(model, "n.ipynb", SimpleNamespace(_get_os_path=lambda path: sys.argv[1]))
+print(json.dumps(model["content"]["metadata"]))
+"""
+
+
+def test_the_file_on_disk_is_read_as_utf_8_whatever_the_locale(tmp_path):
+    """A label with an accent, saved by Jupyter in UTF-8, read back where the locale is ASCII."""
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps(notebook([], {"a": {"state": {"description": "Größe"}}}), ensure_ascii=False),
+                    encoding="utf-8")
+    env = {**os.environ, "LC_ALL": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0",
+           "PYTHONPATH": str(Path(cnncourse.__file__).resolve().parents[1])}
+    out = subprocess.run([sys.executable, "-c", READ_IN_ASCII_LOCALE, str(path), json.dumps([shows("a")])],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    assert json.loads(out)["widgets"][STATE]["state"] == {"a": {"state": {"description": "Größe"}}}
