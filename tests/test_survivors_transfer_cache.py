@@ -4,7 +4,9 @@ the cache is found again for equal content and missed for any change, and the fo
 (issue 17's surviving mutants)."""
 
 import copy
+import pickle
 from collections import OrderedDict
+from pathlib import Path
 
 import pytest
 import torch
@@ -145,6 +147,33 @@ def test_a_buffer_with_the_same_bytes_in_another_shape_or_dtype_misses_the_cache
     again = cached_features(model, "scale", dataset, tmp_path, progress=False)
     assert not again.from_cache
     torch.testing.assert_close(again.features, (dataset.tensors[0] * other).float())
+
+
+def test_by_default_256_images_go_through_the_network_at_a_time(tmp_path):
+    model, dataset = body(), data(n=257)
+    low = Calls(model.low)
+    assert cached_features(model, "low", dataset, tmp_path, progress=False).features.shape == (257, 2, 2, 3)
+    assert low.count == 2
+
+
+class Touch:
+    """Unpickled, it creates the file ``marker``: code run by merely loading a file."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return Path.touch, (self.marker,)
+
+
+def test_a_cache_file_is_read_as_tensors_only_never_running_code_it_holds(tmp_path):
+    model, dataset = body(), data(n=2)
+    first = cached_features(model, "high", dataset, tmp_path / "cache", progress=False)
+    marker = tmp_path / "code ran"
+    torch.save({"features": Touch(marker), "labels": first.labels}, first.path)
+    with pytest.raises(pickle.UnpicklingError):
+        cached_features(model, "high", dataset, tmp_path / "cache", progress=False)
+    assert not marker.exists()
 
 
 def test_a_layer_that_never_runs_is_reported_and_leaves_no_hook(tmp_path):
