@@ -55,13 +55,14 @@ def test_no_folder_and_no_submissions_say_what_was_expected(tmp_path):
     with pytest.raises(ValueError, match=r"^submissions_dir: the folder \S*/none does not exist\. Put each "
                                          r"learner's notebooks in \S*/none/<student_id>/NN_name\.ipynb\.$"):
         find_submissions(tmp_path / "none", NAMES)
-    touch(tmp_path, "ada/notes.ipynb")
+    touch(tmp_path, "ada/notes.ipynb", "ada/todo.ipynb")
     with pytest.raises(ValueError) as error:
         find_submissions(tmp_path, NAMES)
     assert str(error.value) == (
         f"submissions_dir: no submissions in {tmp_path}. Expected {tmp_path}/<student_id>/NN_name.ipynb, "
         f"where NN_name.ipynb is one of: 01_a.ipynb, 02_b.ipynb.\n"
-        f"  skipped {tmp_path}/ada/notes.ipynb: no chapter notebook is called notes.ipynb")
+        f"  skipped {tmp_path}/ada/notes.ipynb: no chapter notebook is called notes.ipynb\n"
+        f"  skipped {tmp_path}/ada/todo.ipynb: no chapter notebook is called todo.ipynb")
 
 
 def grades(tmp_path, problems=()):

@@ -172,9 +172,10 @@ def test_a_missing_test_cell_is_checked_after_the_learner_s_last_solution_cell()
              (2, "def g(x):\n    return x", {**SOLUTION, "grade_id": "b-sol"}),
              (3, "h = 1", {**SOLUTION, "grade_id": 5}),
              (4, "check_x(g)", {**TEST, "grade_id": "b"}),
-             (5, "k = 2", {})]
+             (5, "k = 2", {"grade_id": "a-sol"})]  # the id without the solution mark: not a solution
     built, notes = build_program(cells, CHAPTER)
     assert built["evaluate"] == [[0, "a"], [2, "b"]] and built["numbers"] == [1, 2, 3]
+    assert built["cells"] == [source for _, source, _ in cells[:3]]
     assert notes == ["The test cell of a was missing or moved; it was checked after your solution cells."]
     alone = Chapter((task("a", ("f",), ("gone",)),), frozenset(), ())
     built, _ = build_program([(1, "u = 1", {}), (2, "v = 2", {})], alone)
@@ -201,7 +202,17 @@ def test_copies_of_test_cells_are_dropped_and_a_check_before_every_cell_runs_fir
     ("import os\nx = y + 1", ({"os", "x"}, {"y"})),
     ("def f(a):\n    global G\n    G = a + H\n    return len(a)", ({"f", "G"}, {"H", "len"})),
     ("class C:\n    size = N\n    def m(self):\n        return M", ({"C"}, {"N", "M"})),
+    ("def f():\n    return A\ndef g():\n    return B", ({"f", "g"}, {"A", "B"})),
     ("from math import *", None), ("%time x = 1", None), ("x = '\0'", None),
 ])
 def test_the_names_a_cell_defines_and_uses(source, expected):
     assert _names(source) == expected
+
+
+def test_a_chapter_without_exercises_runs_nothing():
+    built, notes = build_program([(1, "a = 1", {}), (2, "b = 2", {})], Chapter((), frozenset(), ()))
+    assert built == {"cells": [], "numbers": [], "evaluate": []} and notes == []
+
+
+def test_a_cell_that_uses_exactly_the_checked_names_ends_the_search():
+    assert program._needed(["y = f(1)", "f = len"], [False, True], {"f"}) == [True, True]
