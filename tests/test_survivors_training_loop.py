@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from torch.utils.data import TensorDataset
 
 from cnncourse.training import evaluate, fit, predict
-from cnncourse.training.loop import correct_count
+from cnncourse.training.loop import correct_count, make_optimizer
 
 # 4 one-hot examples of 2 classes; a bias-free linear model from zero weights scores them equally
 DATA = TensorDataset(torch.eye(4), torch.tensor([0, 1, 1, 0]))
@@ -108,8 +108,18 @@ class ModeSpy(torch.nn.Module):
         super().__init__()
         self.linear, self.modes = torch.nn.Linear(4, 2), []
 
+    @classmethod
+    def sized(cls, n):
+        """A spy on n-dimensional inputs, seeded, that also records batch sizes."""
+        torch.manual_seed(0)
+        spy = cls()
+        spy.linear, spy.sizes = torch.nn.Linear(n, 2), []
+        return spy
+
     def forward(self, x):
         self.modes.append(self.training)
+        if hasattr(self, "sizes"):
+            self.sizes.append(len(x))
         return self.linear(x)
 
 
@@ -163,3 +173,52 @@ def test_the_global_batch_must_split_evenly_between_the_processes(monkeypatch):
     with pytest.raises(ValueError, match="batch_size 6 must be divisible by the number of processes 4: it is the "
                                          "global batch, split evenly between them"):
         fit(zero_model(), DATA, epochs=1, lr=0.1, batch_size=6, progress=False)
+
+
+def test_loss_totals_are_kept_in_float64():
+    # 2 * 2**25 + 2 * 1 needs 27 bits: a float32 total would drop the 2 (its spacing there is 8)
+    history = run(scripted(2.0 ** 25, 1.0), epochs=1, divergence_factor=None)
+    assert history.train_loss == [2.0 ** 24 + 0.5]
+
+
+def test_a_divergence_at_the_second_batch_of_one_divides_by_one_example():
+    # epoch 2 visits example 0 first (label 0, which the zero model gets right), then diverges
+    assert run(scripted(1.0, 1.0, 1.0, 1.0, 1.0, math.nan), epochs=2, batch_size=1).train_accuracy == [0.5, 1.0]
+
+
+def test_weight_decay_and_the_parameters_given_are_what_the_optimizer_updates():
+    model = torch.nn.Linear(4, 2)
+    torch.nn.init.ones_(model.weight)
+    torch.nn.init.ones_(model.bias)
+    # a loss without gradient: one SGD step of lr 0.5 and weight decay 0.1 scales the weights by 0.95
+    fit(model, DATA, epochs=1, lr=0.5, optimizer="sgd", batch_size=4, weight_decay=0.1, progress=False,
+        loss_fn=scripted(1.0), parameters=[model.weight])
+    assert torch.equal(model.weight.detach(), torch.full((2, 4), 0.95))
+    assert torch.equal(model.bias.detach(), torch.ones(2))  # not given to the optimizer
+    assert make_optimizer("sgd", [torch.nn.Parameter(torch.ones(1))], 0.1).param_groups[0]["weight_decay"] == 0.0
+
+
+def test_callbacks_see_the_optimizer_and_defaults_are_seed_0_batches_of_32_a_bar_and_no_chart(
+        monkeypatch, capsys):
+    seen, charts = [], []
+    monkeypatch.setattr("cnncourse.training.loop.LivePlot", lambda: charts.append(1))
+
+    class Recorder:
+        def on_epoch_end(self, state):
+            seen.append(state.optimizer.param_groups[0]["lr"])
+
+    data = TensorDataset(torch.eye(40), torch.arange(40) % 2)
+    model = ModeSpy.sized(40)
+    default = fit(model, data, epochs=2, lr=0.25, optimizer="sgd", callbacks=[Recorder()])
+    assert seen == [0.25, 0.25] and charts == []
+    assert model.sizes == [32, 8, 32, 8]
+    assert "training" in capsys.readouterr().err  # the progress bar
+    assert default == fit(ModeSpy.sized(40), data, epochs=2, lr=0.25, optimizer="sgd", seed=0, progress=False)
+    assert default != fit(ModeSpy.sized(40), data, epochs=2, lr=0.25, optimizer="sgd", seed=1, progress=False)
+
+
+def test_an_explicit_device_wins_over_the_environment(monkeypatch):
+    monkeypatch.setenv("CNNCOURSE_DEVICE", "tpu-please")  # not a device: consulting it would raise
+    assert fit(zero_model(), DATA, epochs=1, lr=0.1, device="cpu", progress=False).epochs == 1
+    with pytest.raises(TypeError, match="optimizer must be a name or a function .parameters, lr. -> optimizer, got int"):
+        make_optimizer(3, [], 0.1)
