@@ -166,7 +166,10 @@ class Touch:
         return Path.touch, (self.marker,)
 
 
-def test_a_cache_file_is_read_as_tensors_only_never_running_code_it_holds(tmp_path):
+@pytest.mark.parametrize("unsafe_default", ["0", "1"])
+def test_a_cache_file_is_read_as_tensors_only_never_running_code_it_holds(tmp_path, monkeypatch, unsafe_default):
+    # torch.load's own default turns unsafe with this variable set; the cache must ask for tensors only
+    monkeypatch.setenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", unsafe_default)
     model, dataset = body(), data(n=2)
     first = cached_features(model, "high", dataset, tmp_path / "cache", progress=False)
     marker = tmp_path / "code ran"

@@ -154,6 +154,10 @@ def test_a_bad_module_name_is_listed_with_the_models_real_names():
     assert str(caught.value) == "norm_statistics must be True or False, got 1"
     assert check_module_names(flat, ["1", "0"]) == ("1", "0") and check_module_names(flat, "1") == ("1",)
     with pytest.raises(ValueError) as caught:
+        replace_head(parts(), 2, head="fc")
+    assert str(caught.value) == ("head: 'fc' is not a module of this model; its top-level modules are stem, "
+                                 "stage1, classifier (deeper ones are written like 'stem.conv')")
+    with pytest.raises(ValueError) as caught:
         replace_head(parts(), 2, head="stage1")
     assert str(caught.value) == "head: 'stage1' is a Sequential, expected the nn.Linear that makes the scores"
 
