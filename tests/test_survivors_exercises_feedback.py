@@ -117,3 +117,13 @@ def test_a_long_message_fills_lines_of_at_most_88_characters_and_keeps_long_word
     path = "/home/learner/" + "x" * 100 + ".npy"
     assert ExerciseFailed(f"no file {path} here")._render_traceback_() == [
         "ExerciseFailed: no file", path, "here"]
+
+
+def test_a_hyphenated_word_is_never_broken_at_its_hyphens():
+    fills = "x" * 60  # 16 + 60 = 76 characters: "well-known-" would still fit on the first line
+    lines = ExerciseFailed(f"{fills} well-known-hyphenated-word")._render_traceback_()
+    assert lines == [f"ExerciseFailed: {fills}", "well-known-hyphenated-word"]
+
+
+def test_compare_arrays_names_the_function_when_the_result_is_no_array():
+    assert message(compare_arrays, None, EXPECTED, "f") == "f returned None: did you forget the `return` statement?"
