@@ -3,6 +3,7 @@ a diverged epoch records, the order of the callbacks' hooks, example-weighted me
 batches, train and eval modes, per-pixel and float targets, and the named bad input."""
 
 import math
+import re
 
 import pytest
 import torch
@@ -222,3 +223,29 @@ def test_an_explicit_device_wins_over_the_environment(monkeypatch):
     assert fit(zero_model(), DATA, epochs=1, lr=0.1, device="cpu", progress=False).epochs == 1
     with pytest.raises(TypeError, match="optimizer must be a name or a function .parameters, lr. -> optimizer, got int"):
         make_optimizer(3, [], 0.1)
+
+
+def test_the_progress_bar_counts_epochs_under_the_name_training_and_only_when_asked(capsys):
+    history = fit(zero_model(), DATA, DATA, epochs=2, lr=0.1, batch_size=4, progress=True)
+    err = capsys.readouterr().err
+    last = (f"loss={history.train_loss[-1]:.3f}, acc={history.train_accuracy[-1]:.3f}, "
+            f"val_acc={history.val_accuracy[-1]:.3f}]")
+    assert re.search(r"(^|\r)training: 100%.* 2/2 \[[^]]*\d(epoch/s|s/epoch), " + re.escape(last), err)
+    fit(zero_model(), DATA, epochs=2, lr=0.1, batch_size=4, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_live_plot_adds_a_live_chart_callback(monkeypatch):
+    charts = []
+
+    class Chart:
+        def __init__(self):
+            charts.append(self)
+            self.epochs = []
+
+        def on_epoch_end(self, state):
+            self.epochs.append(state.epoch)
+
+    monkeypatch.setattr("cnncourse.training.loop.LivePlot", Chart)
+    fit(zero_model(), DATA, epochs=2, lr=0.1, progress=False, live_plot=True)
+    assert len(charts) == 1 and charts[0].epochs == [1, 2]
