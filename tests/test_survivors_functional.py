@@ -62,6 +62,7 @@ def test_softmax_axis_bounds_and_the_default_last_axis():
         np.testing.assert_allclose(softmax(x, axis), F.softmax(torch.tensor(x), dim=axis).numpy(), atol=1e-12)
     np.testing.assert_allclose(softmax(x), F.softmax(torch.tensor(x), dim=-1).numpy(), atol=1e-12)
     raises(ValueError, ["axis -4 is out of range for an array with 3 dimensions"], softmax, x, -4)
+    raises(TypeError, ["x must be an array of numbers"], softmax, ["a"])
     y, g = softmax(x, -3), np.random.default_rng(1).normal(size=x.shape)
     t = torch.tensor(x, requires_grad=True)
     F.softmax(t, dim=-3).backward(torch.tensor(g))
@@ -248,6 +249,12 @@ def test_batch_norm_bad_arguments_name_the_parameter(kwargs, error, words):
 
 def test_batch_norm_backward_checks_its_arguments():
     x = np.random.default_rng(0).normal(size=(4, 3))
+    raises(TypeError, ["x must be an array of numbers"], batch_norm_backward, np.ones((4, 3)), [["a"] * 3] * 4)
+    raises(TypeError, ["x must be an array of numbers"], batch_norm, [["a"] * 3] * 4, None, None, training=True)
+    with pytest.raises(ValueError) as info:
+        batch_norm(x, None, np.ones(3))
+    assert str(info.value) == ("running_mean is None: evaluation mode (training=False) normalizes with the "
+                               "running statistics, so pass them")
     raises(ValueError, ["running_mean is None"], batch_norm_backward, np.ones((4, 3)), x, training=False,
            running_var=np.ones(3))
     raises(ValueError, ["running_var is None"], batch_norm_backward, np.ones((4, 3)), x, training=False,

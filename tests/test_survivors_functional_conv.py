@@ -10,8 +10,8 @@ import torch.nn.functional as F
 
 from cnncourse.functional import (adaptive_avg_pool2d, avg_pool2d, avg_pool2d_backward, conv2d,
                                   conv2d_backward, conv2d_naive, conv_output_size, conv_transpose2d,
-                                  conv_transpose_output_size, corr2d, max_pool2d, max_pool2d_backward,
-                                  pad2d, same_padding)
+                                  conv_transpose_output_size, convolve2d, corr2d, max_pool2d,
+                                  max_pool2d_backward, pad2d, same_padding)
 
 
 def t(a):
@@ -68,6 +68,7 @@ def test_an_empty_input_is_refused_even_with_same_padding():
 
 def test_corr2d_accepts_a_kernel_as_large_as_the_input_and_names_a_taller_one():
     x = np.arange(6.0).reshape(2, 3)
+    raises(ValueError, ["k must have 2 dimensions"], convolve2d, x, np.ones(3))
     assert corr2d(x, np.ones((2, 3))) == [[15.0]]
     raises(ValueError, ["kernel k (3, 1) is larger than the input x (2, 3)"], corr2d, x, np.ones((3, 1)))
     raises(ValueError, ["kernel k (1, 4) is larger than the input x (2, 3)"], corr2d, x, np.ones((1, 4)))
@@ -184,6 +185,10 @@ def test_unbatched_max_pool_indices_and_default_average_divisor():
     theirs, their_indices = F.max_pool2d(t(x), (3, 2), stride=(2, 1), padding=(1, 1), return_indices=True)
     np.testing.assert_array_equal(values, theirs.numpy())
     np.testing.assert_array_equal(indices, their_indices.numpy())
+    # default padding 0: a 3 x 3 window fits 3 x 4 times into 5 x 6
+    np.testing.assert_allclose(avg_pool2d(x, 3), F.avg_pool2d(t(x), 3).numpy(), atol=1e-12)
+    raises(ValueError, ["kernel_size must be >= 1"], max_pool2d, x, (2, 0))
+    raises(ValueError, ["kernel_size must be >= 1"], avg_pool2d, x, 0)
     # torch's default count_include_pad=True: the zeros of the padding count in the mean
     tx = t(x).requires_grad_()
     out = F.avg_pool2d(tx, 3, stride=2, padding=1)
