@@ -54,7 +54,10 @@ def test_textures_dataset_and_bad_input():
     assert len(data) == 2 * len(TEXTURES) and data[0][0].shape == (3, 32, 32)
     with pytest.raises(ValueError, match="split must be 'train' or 'test'"):
         texture_arrays("validation")
-    with pytest.raises(ValueError, match="size must be <= 128"):
+    with pytest.raises(ValueError, match="size must be <= 120"):
         texture_arrays("train", 200)
+    with pytest.raises(ValueError, match="size must be <= 120"):  # 121 to 128 used to crash in np.stack
+        texture_arrays("test", 121)
+    assert texture_arrays("test", 120)[0].shape[1:] == (3, 120, 120)
     with pytest.raises(ValueError, match="name must be one of brick"):
         texture_photo("camera")

@@ -48,13 +48,14 @@ def texture_arrays(split, size=64):
     """Every grid patch of one split: images (N, 3, size, size) float32 in [0, 1] (the grey patch in
     all three channels, as RGB networks expect) and labels (N,) int64, class i = ``TEXTURES[i]``.
 
-    size: the patch side in pixels, 16 to 128 (the test region must hold at least one patch).
+    size: the patch side in pixels, 16 to 120 (the test region, 120 rows, must hold a patch).
     """
     if split not in SPLITS:
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     size = as_int(size, "size", minimum=16)
-    if size > 128:
-        raise ValueError(f"size must be <= 128 (the test region of a photo is 120 rows high), got {size}")
+    rows = SIDE - round(SIDE * TRAIN_FRACTION)  # the test region's height: 120
+    if size > rows:
+        raise ValueError(f"size must be <= {rows} (the test region of a photo is {rows} rows high), got {size}")
     images, labels = [], []
     for label, name in enumerate(TEXTURES):
         photo = texture_photo(name)
