@@ -12,21 +12,11 @@ from cnncourse.functional import (adaptive_avg_pool2d, avg_pool2d, avg_pool2d_ba
                                   conv2d_backward, conv2d_naive, conv_output_size, conv_transpose2d,
                                   conv_transpose_output_size, convolve2d, corr2d, max_pool2d,
                                   max_pool2d_backward, pad2d, same_padding)
+from test_survivors_functional import raises
 
 
 def t(a):
     return torch.from_numpy(np.ascontiguousarray(a))
-
-
-def raises(error, words, call, *args, **kwargs):
-    """call(*args, **kwargs) raises ``error`` whose message starts with ``words[0]`` (the name of
-    the parameter first) and contains every one of ``words``."""
-    with pytest.raises(error) as info:
-        call(*args, **kwargs)
-    message = str(info.value)
-    assert message.startswith(words[0]), message
-    for word in words:
-        assert word in message, (word, message)
 
 
 def raises_exactly(error, message, call, *args, **kwargs):
