@@ -12,8 +12,8 @@ from cnncourse.visualize import grad_cam, occlusion, saliency, smooth_saliency
 from .timing import paired_median_ratio, report, sized
 
 CAT = 285
-SIZE = sized(224, 64)
-PATCH, STRIDE = sized((64, 32), (32, 32))  # 36 patches of 224 x 224; 4 of 64 x 64 in quick mode
+SIZE = sized(224, 64)  # the photos' side before lite0_input resizes them to 224 x 224
+PATCH, STRIDE = sized((64, 32), (112, 112))  # 36 patches; 4 in quick mode
 SAMPLES = sized(6, 2)
 
 

@@ -14,10 +14,14 @@ fails "kills" the mutant. A mutant that survives is a bug the tests would not se
   with its reason; they are left out of the score.
 
 Prints the score per module (killed / (mutants - equivalent)) and each surviving mutant's diff.
+``--sample F`` tests a seeded random fraction F of each module's mutants and prints the score with its
+95% interval: for areas whose exhaustive run takes hours (exercises/ has about 7,500 mutants).
 """
 
 import argparse
+import math
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -78,6 +82,45 @@ def prepare(area, work, modules=None, resume=False):
         encoding="utf-8")
 
 
+def all_mutants(work):
+    """Every mutant mutmut will plant in ``work``'s mutated files, by name (mutmut's own generator)."""
+    from mutmut.mutation.file_mutation import mutate_file_contents
+    from mutmut.utils.format_utils import get_mutant_name
+
+    here = Path.cwd()
+    os.chdir(work)  # mutmut reads its configuration from the working directory
+    try:
+        from mutmut.configuration import config
+        names = []
+        for path in sorted(Path("cnncourse").rglob("*.py")):
+            if config().should_mutate(path):
+                mutated = mutate_file_contents(str(path), path.read_text(encoding="utf-8"))
+                names += [get_mutant_name(path, name) for name in mutated.mutant_names]
+        return names
+    finally:
+        os.chdir(here)
+
+
+def sample(names, fraction, seed):
+    """About ``fraction`` of ``names`` from each module (at least one), drawn with a generator seeded
+    by ``seed`` and the module's name: a module's sample does not depend on which others are run."""
+    if not 0 < fraction <= 1:
+        raise ValueError(f"fraction must be in (0, 1], got {fraction}")
+    by_module = defaultdict(list)
+    for name in sorted(names):
+        by_module[module_of(name)].append(name)
+    return sorted(m for module, group in by_module.items()
+                  for m in random.Random(f"{seed}:{module}").sample(group, max(1, round(fraction * len(group)))))
+
+
+def interval(killed, counted, z=1.96):
+    """The 95% Wilson interval of a score estimated from ``counted`` sampled mutants, in percent."""
+    p = killed / counted
+    centre = (p + z * z / (2 * counted)) / (1 + z * z / counted)
+    half = z * math.sqrt(p * (1 - p) / counted + z * z / (4 * counted * counted)) / (1 + z * z / counted)
+    return 100 * (centre - half), 100 * (centre + half)
+
+
 def module_of(mutant):
     """'cnncourse.shapes.network.xǁ...__mutmut_3' -> 'network'."""
     return mutant.split(".")[2]
@@ -89,8 +132,9 @@ def results(work):
     return {m.group(1): m.group(2).strip() for m in map(STATUS.match, out.stdout.splitlines()) if m}
 
 
-def report(area, statuses, work, show=True):
-    """Print the score per module and the survivors; return the area's (killed, counted)."""
+def report(area, statuses, work, show=True, sampled=None):
+    """Print the score per module and the survivors; return the area's (killed, counted).
+    ``sampled``: the number of mutants ``statuses`` were drawn from, for the interval."""
     _, equivalent = area_config(area)
     by_module = defaultdict(Counter)
     for mutant, status in statuses.items():
@@ -106,6 +150,10 @@ def report(area, statuses, work, show=True):
         print(f"  {module:24s} {killed:4d}/{counted:<4d} {100 * killed / max(counted, 1):5.1f}%  {others}")
     print(f"  {'all':24s} {total['killed']:4d}/{total['counted']:<4d} "
           f"{100 * total['killed'] / max(total['counted'], 1):5.1f}%")
+    if sampled and total["counted"]:
+        low, high = interval(total["killed"], total["counted"])
+        print(f"  a sample of {len(statuses)} of {sampled} mutants: 95% interval of the area's score "
+              f"{low:.1f}% to {high:.1f}%")
     alive = sorted(m for m, s in statuses.items() if s not in ("killed", "timeout") and m not in equivalent)
     if alive:
         print(f"\n{len(alive)} surviving mutants:")
@@ -131,7 +179,12 @@ def main(argv=None):
     parser.add_argument("--resume", action="store_true", help="go on with the last run: the mutants not tested yet, and the survivors again (with the "
                              "tests that covered them then: a new test file is tried only in a fresh run)")
     parser.add_argument("--report-only", action="store_true", help="print the last run's results again")
+    parser.add_argument("--sample", type=float, default=None,
+                        help="test only this fraction of each module's mutants (e.g. 0.1), drawn at random")
+    parser.add_argument("--seed", type=int, default=0, help="the sample's seed")
     args = parser.parse_args(argv)
+    if args.sample is not None and not 0 < args.sample <= 1:
+        parser.error(f"--sample must be a fraction in (0, 1], got {args.sample}")
     work = args.work or Path("/tmp/cnncourse-mutation") / args.area
     if not MUTMUT.exists():
         sys.exit("mutation: mutmut is not installed in this environment: pip install -e '.[dev]'")
@@ -139,16 +192,24 @@ def main(argv=None):
         prepare(args.area, work, args.modules.split(",") if args.modules else None, args.resume)
         env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}  # one core per mutant
         command = [str(MUTMUT), "run", "--max-children", str(args.max_children)]
-        run = subprocess.run(command, cwd=work, env=env)
+        if args.sample:
+            population = all_mutants(work)
+            chosen = sample(population, args.sample, args.seed)
+            (work / "sample.txt").write_text(f"{len(population)}\n" + "\n".join(chosen) + "\n", encoding="utf-8")
+        run = subprocess.run(command + (chosen if args.sample else []), cwd=work, env=env)
         alive = [m for m, s in results(work).items() if s == "survived"] if args.resume else []
         if run.returncode == 0 and alive:  # mutmut keeps a survivor's verdict though the tests changed
             run = subprocess.run(command + alive, cwd=work, env=env)
         if run.returncode != 0:
             sys.exit(f"mutation: mutmut failed (exit status {run.returncode}); see above")
     statuses = results(work)
+    sampled = None
+    if (work / "sample.txt").exists():  # a sampled run: only the sample counts
+        population, *chosen = (work / "sample.txt").read_text(encoding="utf-8").split()
+        statuses, sampled = {m: statuses[m] for m in chosen if m in statuses}, int(population)
     if not statuses:
         sys.exit(f"mutation: mutmut reported no mutants in {work}")
-    report(args.area, statuses, work)
+    report(args.area, statuses, work, sampled=sampled)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ def train_digit_classifier(seed=0, device=None, progress=False, live_plot=False,
     settings = {**RECIPE, **changes}
     train_data, test_data = digits("train"), digits("test")
     torch.manual_seed(seed)
-    model = mnist_cnn()
+    model = mnist_cnn().to(memory_format=torch.channels_last)  # pools faster on a CPU; equal up to rounding
     history = fit(model, train_data, test_data, seed=seed, device=device, progress=progress,
                   live_plot=live_plot,
                   scheduler=lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, settings["epochs"]),

@@ -69,7 +69,8 @@ def train_small_cnn(train_size=TRAIN_SIZE, weight_decay=0.0, dropout=0.0, batch_
     if augment:
         train_data = AugmentedDataset(train_data, RandomCrop(padding=1), seed=seed)
     torch.manual_seed(seed)
-    model = small_cnn(batch_norm=batch_norm, dropout=dropout)
+    # channels-last weights: max pooling runs several times faster on a CPU (equal up to rounding)
+    model = small_cnn(batch_norm=batch_norm, dropout=dropout).to(memory_format=torch.channels_last)
     history = fit(model, train_data, digits("test", size=8), epochs=epochs, lr=lr, optimizer=optimizer,
                   batch_size=BATCH_SIZE, weight_decay=weight_decay, seed=seed, callbacks=callbacks,
                   device=device, progress=False)

@@ -38,7 +38,7 @@ def train_run(lr, optimizer, batch_size, epochs, seed=0, callbacks=(), device=No
     """Train a fresh ``mnist_cnn`` (initialised from ``seed``) on 400 training digits for ``epochs``,
     validating on 200 test digits. Returns the History; a diverging run stops early with a reason."""
     torch.manual_seed(seed)
-    model = mnist_cnn()
+    model = mnist_cnn().to(memory_format=torch.channels_last)  # pools faster on a CPU; equal up to rounding
     return fit(model, digits("train", limit=TRAIN_EXAMPLES), digits("test", limit=VALIDATION_EXAMPLES),
                epochs=epochs, lr=lr, optimizer=optimizer, batch_size=batch_size, seed=seed,
                callbacks=callbacks, device=device, progress=False)
