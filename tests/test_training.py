@@ -146,3 +146,33 @@ def test_data_must_be_a_dataset():
         fit(small_model(), blobs(), blobs(0), epochs=1, lr=0.1)
     with pytest.raises(ValueError, match="metric must be one of"):
         History().last("accuracy")
+
+
+class _Items(torch.utils.data.Dataset):
+    """The same examples as a TensorDataset, served one at a time."""
+
+    def __init__(self, tensors):
+        self.tensors = tensors
+
+    def __len__(self):
+        return len(self.tensors[0])
+
+    def __getitem__(self, i):
+        return tuple(t[i] for t in self.tensors)
+
+
+def test_batches_come_in_the_samplers_order_whatever_the_dataset():
+    from cnncourse.training.loop import batches
+
+    inputs, labels = torch.arange(30.0).reshape(10, 3), torch.arange(10) * 7
+    sampler = torch.utils.data.DistributedSampler(range(10), num_replicas=1, rank=0, shuffle=True, seed=5)
+    order = list(sampler)
+    assert order != sorted(order)
+    expected = [order[i:i + 4] for i in range(0, 10, 4)]  # the last batch is short: 2 examples
+    for data in (torch.utils.data.TensorDataset(inputs, labels), _Items((inputs, labels))):
+        got = list(batches(data, 4, sampler))
+        assert [len(y) for _, y in got] == [4, 4, 2]
+        for (x, y), indices in zip(got, expected):
+            assert torch.equal(x, inputs[indices]) and torch.equal(y, labels[indices])
+        in_order = list(batches(data, 4))
+        assert torch.equal(torch.cat([y for _, y in in_order]), labels)

@@ -67,7 +67,7 @@ def fit(model, train_data, val_data=None, *, epochs, lr, optimizer="adam", batch
     # Epoch e visits a permutation seeded by seed + e in global batches of batch_size; with P
     # processes, process r takes every P-th example of it, so together they see the same batches.
     sampler = torch.utils.data.DistributedSampler(train_data, num_replicas=world, rank=rank, shuffle=True, seed=seed)
-    loader = torch.utils.data.DataLoader(train_data, batch_size=batch_size // world, sampler=sampler)
+    loader = batches(train_data, batch_size // world, sampler)
     trained = model if world == 1 else torch.nn.parallel.DistributedDataParallel(model)
     opt = make_optimizer(optimizer, model.parameters() if parameters is None else parameters, lr, weight_decay)
     schedule = scheduler(opt) if scheduler is not None else None
@@ -199,8 +199,19 @@ def _scores(model, data, batch_size, device):
     batch_size = as_int(batch_size, "batch_size", minimum=1)
     device = torch.device(device) if device is not None else next(model.parameters()).device
     model.to(device).eval()
-    for inputs, labels in torch.utils.data.DataLoader(data, batch_size=batch_size):
+    for inputs, labels in batches(data, batch_size):
         yield model(inputs.to(device)), labels.to(device)
+
+
+def batches(data, batch_size, sampler=None):
+    """A DataLoader of ``data`` in batches of ``batch_size``, in ``sampler``'s order (None: in order).
+    A TensorDataset is indexed with a whole batch of indices at once: the same batches, without
+    fetching and stacking its examples one by one."""
+    if not isinstance(data, torch.utils.data.TensorDataset):
+        return torch.utils.data.DataLoader(data, batch_size=batch_size, sampler=sampler)
+    order = sampler if sampler is not None else torch.utils.data.SequentialSampler(data)
+    return torch.utils.data.DataLoader(
+        data, batch_size=None, sampler=torch.utils.data.BatchSampler(order, batch_size, drop_last=False))
 
 
 def _check_dataset(data, name):
