@@ -65,7 +65,7 @@ def _count_hidden(rng):
     then random masks."""
     cases = [_count_case((3, 5, 4), ()), _count_case((3, 4, 6), ("block", "classifier")),
              {"widths": np.array((3, 4, 2), dtype=np.int64), "mask": np.array([0, 1] * 5, dtype=np.int64), "tied": 0},
-             _count_case((3, 4, 5, 5), ("block2", "block3", "classifier"), tied=1)]
+             _count_case((3, 5, 5, 5), ("block2", "block3", "classifier"), tied=1)]
     for blocks in (2, 3, 4):
         widths = [3] + [int(w) for w in rng.integers(2, 12, size=blocks)]
         mask = rng.integers(0, 2, size=4 * blocks + 2)
