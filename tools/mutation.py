@@ -192,14 +192,22 @@ def main(argv=None):
         prepare(args.area, work, args.modules.split(",") if args.modules else None, args.resume)
         env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}  # one core per mutant
         command = [str(MUTMUT), "run", "--max-children", str(args.max_children)]
+        saved = work / "sample.txt"
         if args.sample:
             population = all_mutants(work)
             chosen = sample(population, args.sample, args.seed)
-            (work / "sample.txt").write_text(f"{len(population)}\n" + "\n".join(chosen) + "\n", encoding="utf-8")
-        run = subprocess.run(command + (chosen if args.sample else []), cwd=work, env=env)
-        alive = [m for m, s in results(work).items() if s == "survived"] if args.resume else []
-        if run.returncode == 0 and alive:  # mutmut keeps a survivor's verdict though the tests changed
-            run = subprocess.run(command + alive, cwd=work, env=env)
+            saved.write_text(f"{len(population)}\n" + "\n".join(chosen) + "\n", encoding="utf-8")
+            run = subprocess.run(command + chosen, cwd=work, env=env)
+        elif args.resume and saved.exists():  # the sample's mutants not killed yet, survivors included
+            done = results(work)
+            left = [m for m in saved.read_text(encoding="utf-8").split()[1:]
+                    if done.get(m) not in ("killed", "timeout")]
+            run = subprocess.run(command + left, cwd=work, env=env) if left else subprocess.CompletedProcess([], 0)
+        else:
+            run = subprocess.run(command, cwd=work, env=env)
+            alive = [m for m, s in results(work).items() if s == "survived"] if args.resume else []
+            if run.returncode == 0 and alive:  # mutmut keeps a survivor's verdict though the tests changed
+                run = subprocess.run(command + alive, cwd=work, env=env)
         if run.returncode != 0:
             sys.exit(f"mutation: mutmut failed (exit status {run.returncode}); see above")
     statuses = results(work)
