@@ -7,8 +7,6 @@ the 28x28 of MNIST, and split once, stratified and seeded, into train and test s
 import numpy as np
 import torch
 import torch.nn.functional as F
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
 
 from ..validation import as_int
 
@@ -27,6 +25,9 @@ def digit_arrays(split, size=8, test_fraction=0.25, seed=0):
     size = as_int(size, "size", minimum=8)
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}")
+    from sklearn.datasets import load_digits  # here, not above: importing it takes 0.8 s
+    from sklearn.model_selection import train_test_split
+
     digits = load_digits()
     images = digits.images[:, None].astype(np.float64) / 16.0
     x_train, x_test, y_train, y_test = train_test_split(
