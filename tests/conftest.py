@@ -1,9 +1,10 @@
 """Fixtures every test module can use without importing them, and the run's closing note.
 
 - ``book_build``: the book, built once per test run (tests/book_build.py);
-- ``book_site``: that build served over http on this machine; ``browser``: one headless
-  Chromium per test module, offline (tests/browser.py, which also has the helpers to read
-  console errors and requests and to run a widget's JavaScript: ``js_call``).
+- ``book_site``: that build served over http on this machine; ``browser``: a headless Chromium,
+  offline, one per test process, handed to each test module on a blank page (tests/browser.py,
+  which also has the helpers to read console errors and requests and to run a widget's
+  JavaScript: ``js_call``).
 
 A test that needs a missing system package is skipped (tests/system_packages.py); the run then
 ends with one line naming what was skipped and how to install it (also written to the file
@@ -14,7 +15,7 @@ import collections
 import os
 
 from book_build import book_build  # noqa: F401
-from browser import book_site, browser  # noqa: F401
+from browser import _chromium, book_site, browser  # noqa: F401
 from system_packages import PREFIX
 
 
