@@ -6,13 +6,15 @@ through. Oracles: hand-computed IoUs and keep lists, a greedy NMS, torch's autog
 import numpy as np
 import pytest
 
-from cnncourse.exercises import (EXERCISES, ExerciseFailed, check_box_iou, check_conv2d_grad_weight,
-                                 check_cross_entropy, check_dropout, check_momentum_step, check_nms,
-                                 check_saliency_map)
+from cnncourse.exercises import (EXERCISES, ExerciseFailed, check_batch_norm_train, check_box_iou,
+                                 check_conv2d_grad_weight, check_cross_entropy, check_dropout, check_momentum_step,
+                                 check_nms, check_pad_and_crop, check_saliency_map)
 from survivors_exercises import hidden_sets, verdict
 from test_exercise_checks_beyond import iou_right, nms_right, saliency_right
+from test_exercise_checks_regularization import make_batch_norm
 from test_exercise_checks_training import cross_entropy, grad_weight, momentum_step
-from test_survivors_exercises_checks_7to9 import G_SCORE, SALIENCY
+from test_survivors_exercises_checks_4to6 import torch_batch_norm
+from test_survivors_exercises_checks_7to9 import G_SCORE, SALIENCY, gradient
 
 
 def failure(check, learner):
@@ -51,19 +53,41 @@ def test_hidden_box_iou_catches_an_overlap_started_at_the_second_box():
 
 
 def test_hidden_box_iou_draws_boxes_2_to_11_wide_on_either_side_of_each_other():
-    sides, shifts, apart = set(), set(), set()
+    corners, sides, shifts, apart = set(), set(), set(), set()
     for cases in hidden_sets("check_box_iou", 30):
         assert len(cases) == 10 and [tuple(c["a"].tolist()) for c in cases[:5]] == [
             (0, 0, 6, 4), (0, 1, 3, 5), (0, 0, 4, 3), (-6, -4, -1, 2), (1, 2, 9, 5)]
         for i, case in enumerate(cases[5:]):
             a, b = case["a"], case["b"]
-            assert 0 <= a[:2].min() and a[:2].max() < 20
+            corners.update(a[:2].tolist())
             sides |= set((a[2:] - a[:2]).tolist()) | set((b[2:] - b[:2]).tolist())
             (apart if i == 3 else shifts).update((b[:2] - a[:2]).tolist())
         assert iou_right(cases[8]["a"], cases[8]["b"]) == 0
     assert sides == set(range(2, 12))  # never an empty or one-pixel box
     assert shifts == set(range(-5, 6))  # b starts left of / above a as often as right of / below it
-    assert min(apart) >= 25 and max(apart) <= 39
+    assert apart == set(range(25, 40)) and corners == set(range(20))
+
+
+RECTANGLES = "box_iou((1, 2, 7, 5), (4, 3, 9, 10))"  # 6 x 3 and 5 x 7, overlap 3 x 2 = 6, union 18 + 35 - 6 = 47
+
+
+@pytest.mark.parametrize("a, b, got, text", [
+    ((1, 2, 7, 5), (4, 3, 9, 10), 6 / 47, None),
+    ((1, 2, 7, 5), (4, 3, 9, 10), 6 / 53, f"{RECTANGLES} gave 0.113208, expected 0.12766. The union counts the "
+     "overlap twice this way: subtract the intersection, area(a) + area(b) - intersection."),
+    ((1, 2, 7, 5), (4, 3, 9, 10), 6 / 18, f"{RECTANGLES} gave 0.333333, expected 0.12766. You divided by the area of "
+     "the first box: IoU divides by the area of the union."),
+    ((1, 2, 7, 5), (4, 3, 9, 10), 12 / 64, f"{RECTANGLES} gave 0.1875, expected 0.12766. You added 1 to widths and "
+     "heights, as for inclusive pixel coordinates; here x1 and y1 are exclusive, so the width is simply x1 - x0."),
+    ((0, 1, 3, 3), (5, 4, 9, 5), 2 / 8, "box_iou((0, 1, 3, 3), (5, 4, 9, 5)) gave 0.25, expected 0. The boxes do not "
+     "overlap, yet the overlap's width or height came out negative: clip each at 0 (max(0, ...)) before multiplying."),
+    ((0, 1, 3, 3), (1, 5, 4, 8), -4 / 19, "box_iou((0, 1, 3, 3), (1, 5, 4, 8)) gave -0.210526, expected 0. The boxes "
+     "do not overlap, yet the overlap's width or height came out negative: clip each at 0 (max(0, ...)) before "
+     "multiplying."),
+])
+def test_box_iou_mistakes_on_rectangles_get_their_hint(a, b, got, text):
+    """Rectangles whose four coordinates all differ: a hint computed with x for y (or a for b) is not given."""
+    assert verdict("check_box_iou", {"a": np.array(a), "b": np.array(b)}, {"iou": got}) == text
 
 
 # ----- chapter 9: non-maximum suppression
@@ -143,6 +167,13 @@ def test_a_saliency_near_miss_names_the_call_and_the_network():
                             "output shape (3, 5, 5), expected (5, 5).")
 
 
+def test_the_next_class_of_the_last_class_is_class_0():
+    case = dict(EXERCISES["check_saliency_map"].cases()[1], target=3)  # 4 classes
+    class_0 = np.abs(gradient(case, lambda s: s[0, 0])).max(axis=0)
+    assert verdict("check_saliency_map", case, {"map": class_0}).endswith(
+        " That is the map of the next class: index the score with target itself.")
+
+
 # ----- chapter 5: cross-entropy, a conv's weight gradient, momentum
 
 def test_cross_entropy_public_cases_include_scores_that_overflow_exp():
@@ -164,6 +195,40 @@ def test_hidden_cross_entropy_catches_a_fixed_number_of_classes():
         "size 3. Try your function on this input in a cell of its own to see where.")
 
 
+@pytest.mark.parametrize("answer, text", [
+    (lambda z, t: (*cross_entropy(z, t), None), "my_cross_entropy(logits of shape (2, 3)) should return two things, "
+     "the loss and its gradient, as a tuple: `return a, b`."),
+    (lambda z, t: list(cross_entropy(z, t)), None),
+])
+def test_cross_entropy_returns_a_pair(answer, text):
+    if text is None:
+        assert "correct" in check_cross_entropy(answer)
+    else:
+        with pytest.raises(ExerciseFailed, match=None) as raised:
+            check_cross_entropy(answer)
+        assert str(raised.value) == text
+
+
+def test_momentum_returning_only_the_parameter_is_told_to_return_two_things():
+    with pytest.raises(ExerciseFailed) as raised:
+        check_momentum_step(lambda p, g, v, lr, mu: momentum_step(p, g, v, lr, mu)[0])
+    assert str(raised.value) == ("my_momentum_step (step 1) should return two things, the new parameter and the new "
+                                 "velocity, as a tuple: `return a, b`.")
+
+
+def test_hidden_cross_entropy_draws_every_batch_size_class_count_and_target():
+    batches, classes, ends, scores = set(), set(), set(), []
+    for cases in hidden_sets("check_cross_entropy", 40):
+        batches.add(cases[3]["logits"].shape[0]), classes.add(cases[3]["logits"].shape[1])
+        scores.extend(cases[3]["logits"].ravel())
+        for case in cases[3:]:
+            n, c = case["logits"].shape
+            assert case["target"].shape == (n,) and set(case["target"].tolist()) <= set(range(c))
+            ends.update({"first" for t in case["target"] if t == 0} | {"last" for t in case["target"] if t == c - 1})
+    assert batches == set(range(2, 8)) and classes == set(range(3, 11)) and ends == {"first", "last"}
+    assert 2.5 < np.std(scores) < 3.5  # scores of about +-3: a softmax neither flat nor one-hot
+
+
 def height_for_width(x, grad_output, k):
     """A weight gradient that sweeps the output's height along both axes: right on square maps only."""
     side = grad_output.shape[2]
@@ -182,7 +247,9 @@ def test_hidden_weight_gradients_draw_batches_channels_and_maps_over_their_whole
         (n, c_in, h, w), (_, c_out, _, _), k = case["x"].shape, case["grad_output"].shape, case["k"]
         batches.add(n), c_ins.add(c_in), c_outs.add(c_out)
         extra[k] |= {h - k, w - k}
-        assert np.array_equal(case["x"], case["x"].round(2))
+        assert np.array_equal(case["x"], case["x"].round(2)) and np.array_equal(
+            case["grad_output"], case["grad_output"].round(2))
+    assert {cases[2]["k"] for cases in hidden_sets("check_conv2d_grad_weight", 10)} == {2, 3}
     assert batches == {2, 3} and c_ins == {1, 2, 3} and c_outs == {1, 2, 3, 4}
     assert extra == {k: {1, 2, 3, 4} for k in (1, 2, 3)}  # maps 1 to 4 pixels larger than the kernel
 
@@ -250,6 +317,13 @@ def test_hidden_dropout_catches_keeping_only_numbers_above_p():
         "probability p: where u < p).")
 
 
+def test_dropout_returning_only_zeros_is_not_told_its_kept_values_are_scaled_right():
+    case = {"x": np.array([[1.5, 2.0, 3.0], [4.0, 1.2, 2.2]]), "p": 0.5, "seed": 9, "training": True}  # keeps 5
+    assert verdict("check_dropout", case, {"y": np.zeros((2, 3))}) == (
+        "dropout(x of shape (2, 3), p=0.5, rng=np.random.default_rng(9), training=True): 5 of 6 values differ; at "
+        "index [0, 0] you have 0, expected 3.")
+
+
 @pytest.mark.parametrize("training", [True, False])
 def test_dropout_returning_nothing_names_the_call(training):
     case = {"x": np.ones((2, 3)), "p": 0.25, "seed": 9, "training": training}
@@ -267,6 +341,10 @@ def test_hidden_crops_draw_rectangles_of_4_to_8_and_paddings_1_to_3():
         c, h, w = case["image"].shape
         channels.add(c), sides.update((h, w)), paddings.add(case["padding"])
     assert channels == {1, 2, 3} and sides == {4, 5, 6, 7, 8} and paddings == {1, 2, 3}
+    for case in EXERCISES["check_pad_and_crop"].cases() + [c for cases in hidden_sets("check_pad_and_crop", 5)
+                                                           for c in cases]:
+        image = case["image"]  # never 0: a padded zero is told apart from a pixel
+        assert 0.1 <= image.min() and image.max() <= 1 and np.array_equal(image, image.round(2))
 
 
 def test_hidden_batch_norms_draw_every_batch_channel_and_map_size():
@@ -275,3 +353,76 @@ def test_hidden_batch_norms_draw_every_batch_channel_and_map_size():
         n, c, h, w = case["x"].shape
         batches.add(n), channels.add(c), sides.update((h, w))
     assert batches == {2, 3, 4, 5} and channels == {1, 2, 3, 4} and sides == {2, 3, 4, 5}
+
+
+def test_batch_norm_cases_draw_their_statistics_over_their_ranges():
+    public = EXERCISES["check_batch_norm_train"].cases()
+    every = public + [c for cases in hidden_sets("check_batch_norm_train", 30) for c in cases]
+    for case in every:
+        assert all(np.array_equal(case[k], case[k].round(2)) for k in ("x", "running_mean", "running_var", "gamma",
+                                                                         "beta"))
+        assert all(0.5 <= case[k].min() and case[k].max() <= 2 for k in ("running_var", "gamma"))
+    for k in ("running_var", "gamma"):
+        pooled = np.concatenate([c[k] for c in every])
+        assert pooled.min() < 0.6 and pooled.max() > 1.9
+    x = np.concatenate([c["x"].ravel() for c in every if c["x"].shape[0] > 1 and c["eps"] != 0.5])
+    assert abs(x.mean() - 2) < 0.5 and 2.5 < x.std() < 3.5  # x of mean 2 and spread 3, unlike the running mean
+    hidden = [c for cases in hidden_sets("check_batch_norm_train", 30) for c in cases[3:]]
+    assert {c["momentum"] for c in hidden} == {0.05, 0.2, 0.5} and {c["eps"] for c in hidden} == {1e-5, 1e-2, 0.1}
+
+
+BN_RECT = {"x": np.random.default_rng(11).normal(2, 3, size=(2, 2, 2, 3)).round(2),
+           "running_mean": np.array([0.4, -0.3]), "running_var": np.array([1.2, 0.8]), "gamma": np.array([1.5, 0.6]),
+           "beta": np.array([0.2, -0.7]), "momentum": 0.3, "eps": 0.05}
+
+
+@pytest.mark.parametrize("mistake, where, text", [
+    ({"var_ddof": 1}, "out", "Normalize with the biased batch variance, the mean of the squared deviations (divide by "
+     "M = N * H * W = 12); only the running variance uses the unbiased one."),
+    ({"norm_axes": 0}, "out", "You computed a mean and a variance per position (over axis 0 only): batch "
+     "normalization after a convolution has one mean and one variance per channel, over axes 0, 2 and 3 (the batch "
+     "and every position)."),
+    ({"norm_axes": None}, "out", "You computed one mean and variance over the whole batch: each channel has its own, "
+     "over axes 0, 2 and 3."),
+    ({"stats": "running"}, "out", "In training mode normalize with the statistics of the current batch, not the "
+     "running ones (those are for evaluation)."),
+    ({"running_ddof": 0}, "new_running_var", "PyTorch updates the running variance with the unbiased batch variance, "
+     "the sum of squared deviations / (M - 1) with M = 12 values per channel (np.var(..., ddof=1)), even though it "
+     "normalizes with the biased one."),
+    ({"momentum_rule": "reversed"}, "new_running_mean", "momentum weighs the new batch: running = (1 - momentum) * "
+     "running + momentum * batch_mean."),
+])
+def test_batch_norm_mistakes_on_a_2_x_3_map_get_their_hint(mistake, where, text):
+    """A map of 2 x 3: a count or an axis taken from the height for the width shows."""
+    args = [BN_RECT[k] for k in ("x", "running_mean", "running_var", "gamma", "beta", "momentum", "eps")]
+    out, mean, var = torch_batch_norm(BN_RECT)
+    assert verdict("check_batch_norm_train", BN_RECT, {"out": out, "mean": mean, "var": var}) is None
+    got = dict(zip(("out", "mean", "var"), make_batch_norm(**mistake)(*[np.copy(a) for a in args])))
+    message = verdict("check_batch_norm_train", BN_RECT, got)
+    assert message.startswith(f"batch_norm_train(x of shape (2, 2, 2, 3), ..., momentum=0.3, eps=0.05) -> {where}: ")
+    assert message.endswith(" " + text)
+
+
+def squeezed_statistics(*args):
+    """Batch norm whose running statistics lose their keepdims axes by .squeeze(): with one channel, too."""
+    out, mean, var = make_batch_norm(keepdims=True)(*args)
+    return out, mean.squeeze(), var.squeeze()
+
+
+def test_hidden_batch_norm_catches_statistics_squeezed_to_no_axis_for_one_channel():
+    assert failure(check_batch_norm_train, squeezed_statistics) == (
+        "squeezed_statistics(x of shape (3, 1, 1, 3), ..., momentum=1, eps=0.001) -> new_running_mean: output shape "
+        "(), expected (1,).")
+
+
+def pad_by_slices(image, padding, top, left):
+    """Zeros with the image written into [p:-p]: an empty window at padding 0."""
+    c, h, w = image.shape
+    padded = np.zeros((c, h + 2 * padding, w + 2 * padding))
+    padded[:, padding:-padding, padding:-padding] = image
+    return padded[:, top:top + h, left:left + w]
+
+
+def test_hidden_crop_catches_a_padding_written_in_by_negative_slices():
+    assert failure(check_pad_and_crop, pad_by_slices).startswith(
+        "pad_by_slices(image of shape (2, 3, 5), padding=0, top=0, left=0) stopped with ValueError: ")
