@@ -14,17 +14,12 @@ from torch import nn
 from cnncourse.exercises import (EXERCISES, ExerciseFailed, check_cache_outputs, check_count_trainable,
                                  check_prepare_for_transfer, check_relu, check_softmax, check_softmax_backward)
 from cnncourse.exercises.exercise import Learner
-from cnncourse.threads import one_thread
 from survivors_exercises import hidden_sets, verdict
-from test_exercise_checks_pooling_activations import relu, relu_grad, softmax_backward, stable_softmax
+from test_exercise_checks_pooling_activations import relu, relu_grad, stable_softmax
+import test_transfer_exercises
 from test_transfer_exercises import count_trainable, make_cache, prepare_for_transfer
 
-
-@pytest.fixture(autouse=True, scope="module")
-def single_thread():
-    """Torch on one thread: its thread pool makes these tiny layers far slower on a busy machine."""
-    with one_thread():
-        yield
+single_thread = test_transfer_exercises.single_thread  # its autouse fixture: torch on one thread
 
 
 def failure(check, *answers, hidden=False):
@@ -162,9 +157,10 @@ def test_softmax_backward_messages_name_the_call_and_the_shapes():
         name + "output shape (1, 4), expected (2, 4).")
 
 
-def test_softmax_backward_fixed_edges_are_a_confident_a_uniform_and_a_single_row():
+def test_softmax_backward_hidden_edges_and_random_gradients():
     """The two edges every hidden set starts with, as the docstring names them: y = softmax([[20, 0, -5],
-    [1, 1, 1]]) under a gradient with both signs in each row, then one row under a constant gradient."""
+    [1, 1, 1]]) under a gradient with both signs in each row, then one row under a constant gradient;
+    the random gradients after them have two decimals."""
     for cases in hidden_sets("check_softmax_backward", 2):
         confident, single = cases[0], cases[1]
         np.testing.assert_allclose(confident["y"], torch.softmax(torch.tensor([[20.0, 0.0, -5.0], [1.0, 1.0, 1.0]],
@@ -173,6 +169,8 @@ def test_softmax_backward_fixed_edges_are_a_confident_a_uniform_and_a_single_row
         np.testing.assert_allclose(single["y"], torch.softmax(torch.tensor([[0.3, -1.2, 2.0, 0.0]],
                                                                            dtype=torch.float64), dim=1), rtol=1e-12)
         assert single["grad_output"].tolist() == [[0.7] * 4]
+        drawn = np.concatenate([c["grad_output"].ravel() for c in cases[2:]])  # two decimals, as printed
+        assert np.array_equal(drawn, drawn.round(2)) and not np.array_equal(drawn, drawn.round(1))
 
 
 # ----- chapter 8: count_trainable(model)
@@ -227,6 +225,8 @@ def test_count_trainable_shared_weight_edge():
 def test_count_trainable_edges_frozen_all_and_biases_only():
     """[3, 5, 4] frozen: 0. [3, 4, 6] all trainable: 3*4*9+4 + 8 + 4*6*9+6 + 12 + 6*4+4 = 382. [3, 4, 2]
     with only the biases (conv, batch norm, linear) trainable: 4 + 4 + 2 + 2 + 4 = 16."""
+    assert [(c["widths"].tolist(), c["tied"]) for c in hidden_sets("check_count_trainable", 1)[0][:4]] == [
+        ([3, 5, 4], 0), ([3, 4, 6], 0), ([3, 4, 2], 0), ([3, 5, 5, 5], 1)]
     assert count_verdict(count_case(0), 0) is None
     assert count_verdict(count_case(1), 382) is None
     assert count_verdict(count_case(2), 16) is None
@@ -246,7 +246,7 @@ def test_count_trainable_hidden_cases_catch_a_count_over_the_layers():
 
 
 def test_count_trainable_random_hidden_cases_span_their_ranges():
-    widths, depths, masks = [], set(), []
+    widths, masks = [], []
     for cases in hidden_sets("check_count_trainable", 12):
         assert [len(c["widths"]) - 1 for c in cases[4:]] == [2, 3, 4]
         for case in cases[4:]:
@@ -288,6 +288,26 @@ def frozen_head(model, num_classes):
     prepare_for_transfer(model, num_classes)
     model.classifier.fc.requires_grad_(False)
     return model
+
+
+def bias_only_unfrozen(model, num_classes):
+    frozen_head(model, num_classes).classifier.fc.bias.requires_grad_(True)
+    return model
+
+
+def statistics_adapting(model, num_classes):
+    """AdaBN: batch norms in eval mode that switch to training for each forward pass."""
+    prepare_for_transfer(model, num_classes)
+    for module in model.modules():
+        if isinstance(module, nn.BatchNorm2d):
+            module.register_forward_pre_hook(lambda layer, inputs: setattr(layer, "training", True))
+    return model
+
+
+def stepped_before_freezing(model, num_classes):
+    model.eval()
+    model(torch.ones(1, 3, 4, 4)).sum().backward()  # the trunk's .grad stay after freezing
+    return prepare_for_transfer(model, num_classes)
 
 
 def replaced_without_bias(model, num_classes):
@@ -357,6 +377,8 @@ def broken_forward(model, num_classes):
     (replaced_without_bias, ": the new head has no bias; nn.Linear(in_features, num_classes) has one."),
     (frozen_head, ": the new head is frozen too. Freeze the network first and replace the head after (a new "
      "layer's parameters require gradients), or unfreeze the head."),
+    (bias_only_unfrozen, ": the new head is frozen too. Freeze the network first and replace the head after (a "
+     "new layer's parameters require gradients), or unfreeze the head."),
     # block1 and block2: conv weight and bias, batch norm weight and bias
     (nothing_frozen, ": 8 parameter tensors outside the head still train (e.g. block1.0.weight): call "
      "requires_grad_(False) on every parameter but the head's."),
@@ -367,6 +389,10 @@ def broken_forward(model, num_classes):
      "would replace their pretrained running statistics: put every batch norm layer in eval mode "
      "(module.eval())."),
     (broken_forward, ": the returned model stopped with RuntimeError on a batch of images."),
+    (statistics_adapting, ": a forward pass changed the running statistics of block1.1.running_mean: put every "
+     "batch norm layer in eval mode."),
+    (stepped_before_freezing, ": gradients should reach the head's weight and bias only (they reached "
+     "block1.0.weight)."),
 ])
 def test_prepare_for_transfer_messages_are_whole(answer, message):
     assert failure(check_prepare_for_transfer, answer) == f"{answer.__name__}(model, 5){message}"
@@ -391,6 +417,8 @@ def test_prepare_for_transfer_right_answer_and_its_near_misses():
         "by your new head: keep every other layer as it was.")
     assert verdict("check_prepare_for_transfer", PREPARE_CASE, {**out, "y": out["y"][:, :, None]}) == (
         PREPARE_NAME + "the model now outputs shape (2, 5, 1), expected (2, 5).")
+    assert verdict("check_prepare_for_transfer", PREPARE_CASE, {**out, "y": out["y"].astype(np.complex64)}) == (
+        "prepare_for_transfer(model, 5)(x) returned array of complex64, expected an array of numbers.")
 
 
 @pytest.mark.parametrize("change, message", [
@@ -446,10 +474,43 @@ def test_the_pretrained_network_comes_in_train_mode_with_statistics_of_its_own()
                      for m in model.modules() if isinstance(m, nn.BatchNorm2d)])
         return prepare_for_transfer(model, num_classes)
     assert "Well done" in check_prepare_for_transfer(recording)
-    for layers in seen:
-        for training, mean, var in layers:
-            assert training and mean.abs().max() > 0.05 and (var >= 0.5).all() and (var < 1.5).all()
-            assert not torch.equal(var, torch.ones_like(var))
+    assert [len(layers) for layers in seen] == [2, 3] and all(training for layers in seen for training, _, _ in layers)
+    means = torch.cat([mean for layers in seen for _, mean, _ in layers])
+    variances = torch.cat([var for layers in seen for _, _, var in layers])
+    assert means.min() < -0.2 and means.max() > 0.2 and means.abs().max() < 1
+    assert variances.min() >= 0.5 and variances.max() < 1.5 and variances.std() > 0.1
+
+
+def refuses(*args):
+    raise ValueError("no")
+
+
+def fails_on_reuse(backbone, images, path):
+    return refuses() if os.path.exists(path) else make_cache()(backbone, images, path)
+
+
+def refuses_a_file_it_did_not_write():
+    written = set()
+
+    def cache_outputs(backbone, images, path):
+        if os.path.exists(path) and path not in written:
+            refuses()
+        written.add(path)
+        return make_cache()(backbone, images, path)
+    return cache_outputs
+
+
+@pytest.mark.parametrize("check, answer, call", [
+    (check_count_trainable, refuses, "refuses(network [3, 6, 8], 2 trainable tensors)"),
+    (check_prepare_for_transfer, refuses, "refuses(model, 5)"),
+    (check_cache_outputs, refuses, "refuses(backbone, images, path)"),
+    (check_cache_outputs, fails_on_reuse, "fails_on_reuse(backbone, images, path), second call"),
+    (check_cache_outputs, refuses_a_file_it_did_not_write(), "cache_outputs(backbone, images, path), file already "
+     "there"),
+])
+def test_chapter_8_errors_name_the_call_that_raised(check, answer, call):
+    assert failure(check, answer) == (f"{call} stopped with ValueError: no. Try your function on this input in a "
+                                      "cell of its own to see where.")
 
 
 # ----- chapter 8: cache_outputs(backbone, images, path)
@@ -491,6 +552,23 @@ def test_cache_outputs_kept_in_memory_instead_of_the_file_is_refused():
         "file is the cache.")
 
 
+def test_cache_outputs_that_runs_the_backbone_before_looking_at_the_file_is_refused():
+    memory = {}
+
+    def cache_outputs(backbone, images, path):
+        if path not in memory:
+            outputs = make_cache(save=False, reuse=False)(backbone, images, path)
+            if os.path.exists(path):
+                outputs = torch.load(path)
+            else:
+                torch.save(outputs, path)
+            memory[path] = outputs
+        return memory[path]
+    assert failure(check_cache_outputs, cache_outputs).startswith(
+        f"{CACHE_NAME}, called with a file already at path (one your code did not write in this session): "
+        "return torch.load(path), without running the backbone.")
+
+
 def cache_outputs_of(case):
     return EXERCISES["check_cache_outputs"].run(Learner((make_cache(),), ("cache_outputs",)), case)
 
@@ -506,6 +584,15 @@ def test_cache_outputs_read_back_must_be_exact(key, message):
     out = cache_outputs_of(CACHE_CASE)
     assert verdict("check_cache_outputs", CACHE_CASE, out) is None
     assert verdict("check_cache_outputs", CACHE_CASE, {**out, key: out[key] + 1e-3}).startswith(CACHE_NAME + message)
+
+
+@pytest.mark.parametrize("key, call", [
+    ("y", CACHE_NAME), ("saved", "the saved file"), ("again", f"{CACHE_NAME}, second call"), ("prepared", CACHE_NAME),
+])
+def test_cache_outputs_complex_results_are_named_by_where_they_came_from(key, call):
+    out = cache_outputs_of(CACHE_CASE)
+    assert verdict("check_cache_outputs", CACHE_CASE, {**out, key: out[key].astype(np.complex64)}) == (
+        f"{call} returned array of complex64, expected an array of numbers.")
 
 
 def test_cache_outputs_hidden_cases_one_image_then_random_batches():
