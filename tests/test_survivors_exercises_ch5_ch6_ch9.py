@@ -13,7 +13,7 @@ from survivors_exercises import hidden_sets, verdict
 from test_exercise_checks_beyond import iou_right, nms_right, saliency_right
 from test_exercise_checks_regularization import make_batch_norm
 from test_exercise_checks_training import cross_entropy, grad_weight, momentum_step
-from test_survivors_exercises_checks_4to6 import torch_batch_norm
+from test_survivors_exercises_checks_4to6 import torch_batch_norm, weight_grad
 from test_survivors_exercises_checks_7to9 import G_SCORE, SALIENCY, gradient
 
 
@@ -239,6 +239,26 @@ def test_hidden_weight_gradient_catches_a_square_only_sweep():
     message = failure(check_conv2d_grad_weight, height_for_width)
     assert message.startswith("height_for_width(x of shape (1, 2, 3, 5), grad_output of shape (1, 3, 2, 4), 2): ")
     assert " values differ; at index [" in message
+
+
+XG = np.random.default_rng(12).normal(size=(3, 2, 7, 5)).round(2)  # N, C_in, H, W all differ
+GG = np.random.default_rng(13).normal(size=(3, 5, 6, 4)).round(2)  # N, C_out, H', W' all differ (k = 2)
+XG_NAME = "my_conv2d_grad_weight(x of shape (3, 2, 7, 5), grad_output of shape (3, 5, 6, 4), 2)"
+
+
+@pytest.mark.parametrize("mistake, text", [
+    (lambda right: right.transpose(1, 0, 2, 3), "output shape (2, 5, 2, 2), expected (5, 2, 2, 2). The shape is "
+     "(C_out, C_in, k, k): output channels first."),
+    (lambda right: right[..., ::-1, ::-1], "The kernel is flipped: weight (a, b) meets the input at x[..., i + a, "
+     "j + b], so no flipping is needed for the weights."),
+    (lambda right: right / 3, "Don't divide by N: sum the contributions of the whole batch."),
+    (lambda right: weight_grad(XG[:1], GG[:1], 2), "Only the first image counts: sum over the batch axis too."),
+])
+def test_weight_gradient_mistakes_on_a_case_whose_axes_all_differ_get_their_hint(mistake, text):
+    case, right = {"x": XG, "grad_output": GG, "k": 2}, weight_grad(XG, GG, 2)
+    assert verdict("check_conv2d_grad_weight", case, {"grad": right}) is None
+    message = verdict("check_conv2d_grad_weight", case, {"grad": mistake(right)})
+    assert message.startswith(XG_NAME + ": ") and message.endswith(" " + text)
 
 
 def test_hidden_weight_gradients_draw_batches_channels_and_maps_over_their_whole_ranges():
