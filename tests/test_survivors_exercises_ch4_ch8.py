@@ -4,6 +4,8 @@ whole, naming the learner's call; a mistake that only the hidden cases hold is c
 and missed without; a near miss at each tolerance refused; the networks and hidden cases of the kind
 the exercises promise. Oracles: hand counts of tiny networks, hand-computed messages, torch."""
 
+import functools
+import json
 import os
 
 import numpy as np
@@ -201,8 +203,13 @@ def test_count_trainable_messages_are_whole(answer, given, hint):
     assert failure(check_count_trainable, answer) == expected
 
 
+@functools.cache
+def count_cases():
+    return hidden_sets("check_count_trainable", 1)[0]
+
+
 def count_case(index):
-    return hidden_sets("check_count_trainable", 1)[0][index]
+    return count_cases()[index]
 
 
 def count_verdict(case, n):
@@ -225,7 +232,7 @@ def test_count_trainable_shared_weight_edge():
 def test_count_trainable_edges_frozen_all_and_biases_only():
     """[3, 5, 4] frozen: 0. [3, 4, 6] all trainable: 3*4*9+4 + 8 + 4*6*9+6 + 12 + 6*4+4 = 382. [3, 4, 2]
     with only the biases (conv, batch norm, linear) trainable: 4 + 4 + 2 + 2 + 4 = 16."""
-    assert [(c["widths"].tolist(), c["tied"]) for c in hidden_sets("check_count_trainable", 1)[0][:4]] == [
+    assert [(count_case(i)["widths"].tolist(), count_case(i)["tied"]) for i in range(4)] == [
         ([3, 5, 4], 0), ([3, 4, 6], 0), ([3, 4, 2], 0), ([3, 5, 5, 5], 1)]
     assert count_verdict(count_case(0), 0) is None
     assert count_verdict(count_case(1), 382) is None
@@ -537,6 +544,17 @@ CACHE_NAME = "cache_outputs(backbone, images, path)"
 ])
 def test_cache_outputs_messages_are_whole(answer, message):
     assert failure(check_cache_outputs, answer) == CACHE_NAME + message
+
+
+def test_cache_outputs_saved_in_another_format_is_told_torch_cannot_read_it():
+    def saved_as_json(backbone, images, path):
+        outputs = make_cache(save=False, reuse=False)(backbone, images, path)
+        with open(path, "w") as file:
+            json.dump(outputs.tolist(), file)
+        return outputs
+    assert failure(check_cache_outputs, saved_as_json) == (
+        "saved_as_json(backbone, images, path): torch.load could not read the file at path (UnpicklingError): save "
+        "the outputs with torch.save(outputs, path).")
 
 
 def test_cache_outputs_kept_in_memory_instead_of_the_file_is_refused():

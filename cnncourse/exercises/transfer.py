@@ -363,6 +363,9 @@ def _cache_compare(case, out):
                              "`with torch.no_grad():` (nothing below the cached layer trains).")
     if not out["written"]:
         raise ExerciseFailed(f"{NAME} wrote no file at path: save the outputs with torch.save(outputs, path).")
+    if "saved_error" in out:
+        raise ExerciseFailed(f"{NAME}: torch.load could not read the file at path ({out['saved_error']}): save "
+                             "the outputs with torch.save(outputs, path).")
     saved = out.get("saved")
     if saved is None or not _allclose(as_number_array(saved, "the saved file"), got, atol=0):
         raise ExerciseFailed(f"{NAME}: the file at path does not hold the returned outputs; torch.save exactly them.")
