@@ -557,6 +557,17 @@ def test_cache_outputs_saved_in_another_format_is_told_torch_cannot_read_it():
         "the outputs with torch.save(outputs, path).")
 
 
+def test_cache_outputs_written_to_a_file_of_its_own_is_told_to_write_at_path(tmp_path):
+    """Its own file name for the cache, path only read: told after the first call, before reuse."""
+    def cache_outputs(backbone, images, path):
+        own = tmp_path / "features.pt"
+        if own.exists():
+            return torch.load(path)
+        return make_cache(reuse=False)(backbone, images, own)
+    assert failure(check_cache_outputs, cache_outputs) == (
+        f"{CACHE_NAME} wrote no file at path: save the outputs with torch.save(outputs, path).")
+
+
 def test_cache_outputs_kept_in_memory_instead_of_the_file_is_refused():
     memory = {}
 
@@ -638,6 +649,23 @@ def test_cache_outputs_file_already_there_looks_like_one_a_right_answer_writes()
         return make_cache()(backbone, images, path)
     assert "Well done" in check_cache_outputs(cache_outputs)
     assert loaded == [True] * 4  # two public cases: the learner's own file, then the check's
+
+
+def test_cache_outputs_backbone_arrives_fresh_in_training_mode_with_statistics_far_from_a_batchs():
+    """So that skipping backbone.eval() shows: running means in [-2, 2) and variances in [0.5, 3), where
+    a batch of its convolution's outputs has means near 0."""
+    seen = []
+
+    def cache_outputs(backbone, images, path):
+        if not os.path.exists(path):
+            seen.append((backbone.training, backbone.calls, backbone.bn.running_mean.clone(),
+                         backbone.bn.running_var.clone()))
+        return make_cache()(backbone, images, path)
+    assert "Well done" in check_cache_outputs(cache_outputs)
+    assert [(training, calls) for training, calls, _, _ in seen] == [(True, 0), (True, 0)]
+    means, variances = (torch.cat([entry[i] for entry in seen]) for i in (2, 3))
+    assert -2 <= means.min() < -1 and 1 < means.max() < 2
+    assert 0.5 <= variances.min() < 1.5 and 2 < variances.max() < 3
 
 
 def test_cache_outputs_hidden_cases_catch_a_squeezed_batch_of_one():
