@@ -19,7 +19,9 @@ from cnncourse.exercises.exercise import Learner
 from survivors_exercises import hidden_sets, verdict
 from test_exercise_checks_pooling_activations import relu, relu_grad, stable_softmax
 import test_transfer_exercises
-from test_transfer_exercises import count_trainable, make_cache, prepare_for_transfer
+from test_transfer_exercises import (broken_forward, classes_plus_one, count_trainable, fixed_inputs,
+                                     freeze_but_keep_head, make_cache, no_return, only_head_replaced,
+                                     prepare_for_transfer, replace_then_freeze)
 
 single_thread = test_transfer_exercises.single_thread  # its autouse fixture: torch on one thread
 
@@ -124,7 +126,7 @@ X23 = np.array([[0.5, -1.0, 2.0], [3.0, 0.0, 1.0]])  # N = 2 rows, K = 3 scores
 @pytest.mark.parametrize("shape, hint", [
     ((2,), " Return one probability per score, shape (N, K): divide by the row sums, don't return them."),
     ((2, 1), " Return one probability per score, shape (N, K)."),
-    ((3,), ""),  # K values, N x 1 swapped: no hint fits
+    ((3,), ""),  # one value per score (K), or K x 1: no hint fits a sum over the wrong axis
     ((3, 1), ""),
     ((1, 2), ""),
 ])
@@ -277,12 +279,10 @@ def test_count_trainable_networks_are_conv_blocks_and_a_pooled_linear_head():
         seen.append(model)
         return count_trainable(model)
     assert "Well done" in check_count_trainable(recording, hidden=True)
-    block = [("Sequential",), ("Conv2d",), ("BatchNorm2d",), ("ReLU",)]
-    assert layout(seen[0]) == [(f"block{b}{part}", kind) for b in (1, 2)
-                               for part, (kind,) in zip(("", ".0", ".1", ".2"), block)] + [
-                               ("classifier", "Sequential"),
-                               ("classifier.pool", "AdaptiveAvgPool2d"), ("classifier.flatten", "Flatten"),
-                               ("classifier.fc", "Linear")]
+    blocks = [(f"block{b}{part}", kind) for b in (1, 2) for part, kind in
+              (("", "Sequential"), (".0", "Conv2d"), (".1", "BatchNorm2d"), (".2", "ReLU"))]
+    assert layout(seen[0]) == blocks + [("classifier", "Sequential"), ("classifier.pool", "AdaptiveAvgPool2d"),
+                                        ("classifier.flatten", "Flatten"), ("classifier.fc", "Linear")]
     shared = seen[3]
     assert shared.block3[0].weight is shared.block2[0].weight
     assert shared(torch.zeros(1, 3, 4, 3)).shape == (1, 4)
@@ -291,14 +291,8 @@ def test_count_trainable_networks_are_conv_blocks_and_a_pooled_linear_head():
 # ----- chapter 8: prepare_for_transfer(model, num_classes)
 
 # The first public case: network [3, 6, 8], 5 classes, a batch of 2 images of 6 x 5 pixels.
-def frozen_head(model, num_classes):
-    prepare_for_transfer(model, num_classes)
-    model.classifier.fc.requires_grad_(False)
-    return model
-
-
 def bias_only_unfrozen(model, num_classes):
-    frozen_head(model, num_classes).classifier.fc.bias.requires_grad_(True)
+    replace_then_freeze(model, num_classes).classifier.fc.bias.requires_grad_(True)
     return model
 
 
@@ -323,21 +317,6 @@ def replaced_without_bias(model, num_classes):
     return model
 
 
-def too_many_outputs(model, num_classes):
-    return prepare_for_transfer(model, num_classes + 1)
-
-
-def fixed_inputs(model, num_classes):
-    prepare_for_transfer(model, num_classes)
-    model.classifier.fc = nn.Linear(1280, num_classes)
-    return model
-
-
-def nothing_frozen(model, num_classes):
-    model.classifier.fc = nn.Linear(model.classifier.fc.in_features, num_classes)
-    return model.eval()
-
-
 def statistics_reset(model, num_classes):
     for module in model.modules():
         if isinstance(module, nn.BatchNorm2d):
@@ -356,38 +335,21 @@ def head_returned(model, num_classes):
     return nn.Linear(model.classifier.fc.in_features, num_classes)
 
 
-def no_return(model, num_classes):
-    prepare_for_transfer(model, num_classes)
-
-
-def old_head_kept(model, num_classes):
-    for p in model.parameters():
-        p.requires_grad_(False)
-    model.classifier.fc.requires_grad_(True)
-    return model.eval()
-
-
-def broken_forward(model, num_classes):
-    prepare_for_transfer(model, num_classes)
-    model.classifier.pool = nn.Conv2d(99, 1, 1).requires_grad_(False)
-    return model
-
-
 @pytest.mark.parametrize("answer, message", [
     (no_return, " returned None: return the model at the end."),
     (head_returned, " gave Linear; return the model, with an nn.Linear at model.classifier.fc."),
-    (old_head_kept, ": model.classifier.fc is still the old layer, with 4 outputs. Assign a new one: "
+    (freeze_but_keep_head, ": model.classifier.fc is still the old layer, with 4 outputs. Assign a new one: "
      "model.classifier.fc = nn.Linear(...)."),
-    (too_many_outputs, ": the new head has 6 outputs, expected one per class, 5."),
+    (classes_plus_one, ": the new head has 6 outputs, expected one per class, 5."),
     (fixed_inputs, ": the new head takes 1280 inputs but the layer before gives 8: use "
      "model.classifier.fc.in_features."),
     (replaced_without_bias, ": the new head has no bias; nn.Linear(in_features, num_classes) has one."),
-    (frozen_head, ": the new head is frozen too. Freeze the network first and replace the head after (a new "
+    (replace_then_freeze, ": the new head is frozen too. Freeze the network first and replace the head after (a new "
      "layer's parameters require gradients), or unfreeze the head."),
     (bias_only_unfrozen, ": the new head is frozen too. Freeze the network first and replace the head after (a "
      "new layer's parameters require gradients), or unfreeze the head."),
     # block1 and block2: conv weight and bias, batch norm weight and bias
-    (nothing_frozen, ": 8 parameter tensors outside the head still train (e.g. block1.0.weight): call "
+    (only_head_replaced, ": 8 parameter tensors outside the head still train (e.g. block1.0.weight): call "
      "requires_grad_(False) on every parameter but the head's."),
     # the running mean and variance of both batch norms
     (statistics_reset, ": 4 pretrained tensors changed (e.g. block1.1.running_mean): keep the pretrained "
