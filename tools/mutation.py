@@ -19,6 +19,7 @@ Prints the score per module (killed / (mutants - equivalent)) and each surviving
 """
 
 import argparse
+import json
 import math
 import os
 import random
@@ -26,8 +27,10 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,6 +124,34 @@ def interval(killed, counted, z=1.96):
     return 100 * (centre - half), 100 * (centre + half)
 
 
+def test_in_isolation(work, names, children, env):
+    """Test each of ``names`` as mutmut does (the tests it traced into the mutated function, run with
+    ``MUTANT_UNDER_TEST`` set, in the scratch copy's ``mutants/`` folder), but each test run in a
+    session of its own: for mutants that kill their own process group, and with it mutmut, whose
+    test runs are forked children of itself. The verdicts go into mutmut's results."""
+    def verdict(name):
+        tests = subprocess.run([str(MUTMUT), "tests-for-mutant", name], cwd=work, capture_output=True,
+                               text=True).stdout.split()
+        if not tests:
+            return name, 33  # mutmut's code for "no tests"
+        with tempfile.TemporaryDirectory() as scratch:  # pytest prunes the shared one's old runs
+            command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:randomly", "-n", "0",
+                       f"--basetemp={scratch}/pytest", *tests]
+            try:
+                run = subprocess.run(command, cwd=work / "mutants", env={**env, "MUTANT_UNDER_TEST": name},
+                                     capture_output=True, timeout=600, start_new_session=True)
+            except subprocess.TimeoutExpired:
+                return name, 36  # "timeout"
+        return name, {0: 0, 5: 5}.get(run.returncode, 1)  # survived, no tests, or killed
+
+    with ThreadPoolExecutor(children) as pool:
+        verdicts = dict(pool.map(verdict, names))
+    for meta in (work / "mutants").rglob("*.py.meta"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        data["exit_code_by_key"].update({k: v for k, v in verdicts.items() if k in data["exit_code_by_key"]})
+        meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
+
+
 def module_of(mutant):
     """'cnncourse.shapes.network.xǁ...__mutmut_3' -> 'network'."""
     return mutant.split(".")[2]
@@ -182,7 +213,12 @@ def main(argv=None):
     parser.add_argument("--sample", type=float, default=None,
                         help="test only this fraction of each module's mutants (e.g. 0.1), drawn at random")
     parser.add_argument("--seed", type=int, default=0, help="the sample's seed")
+    parser.add_argument("--isolated", action="store_true",
+                        help="with --resume of a sample: test each mutant left in a session of its own "
+                             "(for mutants that kill their own process group, and mutmut with it)")
     args = parser.parse_args(argv)
+    if args.isolated and not args.resume:
+        parser.error("--isolated goes with --resume: it finishes a sampled run that mutmut could not")
     if args.sample is not None and not 0 < args.sample <= 1:
         parser.error(f"--sample must be a fraction in (0, 1], got {args.sample}")
     work = args.work or Path("/tmp/cnncourse-mutation") / args.area
@@ -202,7 +238,11 @@ def main(argv=None):
             done = results(work)
             left = [m for m in saved.read_text(encoding="utf-8").split()[1:]
                     if done.get(m) not in ("killed", "timeout")]
-            run = subprocess.run(command + left, cwd=work, env=env) if left else subprocess.CompletedProcess([], 0)
+            if args.isolated:
+                test_in_isolation(work, left, args.max_children, env)
+                run = subprocess.CompletedProcess([], 0)
+            else:
+                run = subprocess.run(command + left, cwd=work, env=env) if left else subprocess.CompletedProcess([], 0)
         else:
             run = subprocess.run(command, cwd=work, env=env)
             alive = [m for m, s in results(work).items() if s == "survived"] if args.resume else []
