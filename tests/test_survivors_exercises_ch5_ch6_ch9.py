@@ -26,6 +26,7 @@ def failure(check, learner):
 
 
 def boxes_of(cases, key):
+    """The boxes of each case as lists of (x0, y0, x1, y1) tuples."""
     return [[tuple(box) for box in case[key].tolist()] for case in cases]
 
 
