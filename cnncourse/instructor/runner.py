@@ -308,10 +308,12 @@ class Kernel:
             _send(self.fd, "exercise", gid)
             pid = os.fork()
             if pid == 0:
+                status = 1  # no result sent: the supervisor reports the check as stopped, not as not reached
                 try:
                     _send(self.fd, "result", evaluate(self.program["exercises"][gid], shell.user_ns))
+                    status = 0
                 finally:
-                    os._exit(0)
+                    os._exit(status)
             _, status = os.waitpid(pid, 0)
             _kill_the_rest(self.own_namespace)
             if os.WIFSIGNALED(status) or os.WEXITSTATUS(status):
@@ -354,7 +356,7 @@ def evaluate(spec, namespace):
     for packed in spec["cases"]:
         try:
             record = result_record(exercise, learner, unpack(packed))
-        except Exception as error:  # noqa: BLE001 - e.g. a learner's module whose eval() raises
+        except BaseException as error:  # noqa: BLE001 - e.g. a learner's module whose eval() raises, sys.exit()
             record = {"error": LearnerError(exercise.labels[0], type(error).__name__, _text(error)).record()}
         if "outputs" in record:
             record = {"outputs": pack(record["outputs"])}
