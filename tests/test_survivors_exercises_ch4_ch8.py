@@ -4,7 +4,6 @@ whole, naming the learner's call; a mistake that only the hidden cases hold is c
 and missed without; a near miss at each tolerance refused; the networks and hidden cases of the kind
 the exercises promise. Oracles: hand counts of tiny networks, hand-computed messages, torch."""
 
-import functools
 import json
 import os
 
@@ -205,13 +204,8 @@ def test_count_trainable_messages_are_whole(answer, given, hint):
     assert failure(check_count_trainable, answer) == expected
 
 
-@functools.cache
 def count_cases():
     return hidden_sets("check_count_trainable", 1)[0]
-
-
-def count_case(index):
-    return count_cases()[index]
 
 
 def count_verdict(case, n):
@@ -223,7 +217,7 @@ def test_count_trainable_shared_weight_edge():
     classifier trainable (9 tensors; block3 lists no weight of its own): block2 = 5*5*9 + 5 + 10 = 240,
     block3 = bias 5 + batch norm 10, classifier 5*4 + 4 = 24 -> 279. Looping over the layers counts
     the shared 225 weights twice: 504."""
-    case = count_case(3)
+    case = count_cases()[3]
     name = "count_trainable(network [3, 5, 5, 5], 9 trainable tensors, a weight shared by two layers)"
     assert count_verdict(case, 279) is None
     assert count_verdict(case, 504) == (
@@ -234,12 +228,13 @@ def test_count_trainable_shared_weight_edge():
 def test_count_trainable_edges_frozen_all_and_biases_only():
     """[3, 5, 4] frozen: 0. [3, 4, 6] all trainable: 3*4*9+4 + 8 + 4*6*9+6 + 12 + 6*4+4 = 382. [3, 4, 2]
     with only the biases (conv, batch norm, linear) trainable: 4 + 4 + 2 + 2 + 4 = 16."""
-    assert [(count_case(i)["widths"].tolist(), count_case(i)["tied"]) for i in range(4)] == [
+    frozen, everything, biases, shared = count_cases()[:4]
+    assert [(c["widths"].tolist(), c["tied"]) for c in (frozen, everything, biases, shared)] == [
         ([3, 5, 4], 0), ([3, 4, 6], 0), ([3, 4, 2], 0), ([3, 5, 5, 5], 1)]
-    assert count_verdict(count_case(0), 0) is None
-    assert count_verdict(count_case(1), 382) is None
-    assert count_verdict(count_case(2), 16) is None
-    assert count_verdict(count_case(2), 0) == (
+    assert count_verdict(frozen, 0) is None
+    assert count_verdict(everything, 382) is None
+    assert count_verdict(biases, 16) is None
+    assert count_verdict(biases, 0) == (
         "count_trainable(network [3, 4, 2], 5 trainable tensors) gave 0, expected 16. Biases are parameters too: "
         "count every p in model.parameters() with p.requires_grad.")
 
@@ -372,21 +367,26 @@ def prepare_outputs(case, answer=prepare_for_transfer):
     return EXERCISES["check_prepare_for_transfer"].run(Learner((answer,), ("prepare_for_transfer",)), case)
 
 
-PREPARE_CASE = EXERCISES["check_prepare_for_transfer"].cases()[0]
+def prepare_case():
+    """The first public case, drawn when a test runs."""
+    return EXERCISES["check_prepare_for_transfer"].cases()[0]
+
+
 PREPARE_NAME = "prepare_for_transfer(model, 5): "
 
 
 def test_prepare_for_transfer_right_answer_and_its_near_misses():
     """The outputs are compared within 1e-4 (float32 layers against a float64 oracle, about 1e-6 apart)."""
-    out = prepare_outputs(PREPARE_CASE)
-    assert out["y"].shape == (2, 5) and verdict("check_prepare_for_transfer", PREPARE_CASE, out) is None
-    assert verdict("check_prepare_for_transfer", PREPARE_CASE, {**out, "y": out["y"] + 5e-5}) is None
-    assert verdict("check_prepare_for_transfer", PREPARE_CASE, {**out, "y": out["y"] + 3e-4}) == (
+    case = prepare_case()
+    out = prepare_outputs(case)
+    assert out["y"].shape == (2, 5) and verdict("check_prepare_for_transfer", case, out) is None
+    assert verdict("check_prepare_for_transfer", case, {**out, "y": out["y"] + 5e-5}) is None
+    assert verdict("check_prepare_for_transfer", case, {**out, "y": out["y"] + 3e-4}) == (
         PREPARE_NAME + "the model's outputs differ from the pretrained layers (batch norm in eval mode) followed "
         "by your new head: keep every other layer as it was.")
-    assert verdict("check_prepare_for_transfer", PREPARE_CASE, {**out, "y": out["y"][:, :, None]}) == (
+    assert verdict("check_prepare_for_transfer", case, {**out, "y": out["y"][:, :, None]}) == (
         PREPARE_NAME + "the model now outputs shape (2, 5, 1), expected (2, 5).")
-    assert verdict("check_prepare_for_transfer", PREPARE_CASE, {**out, "y": out["y"].astype(np.complex64)}) == (
+    assert verdict("check_prepare_for_transfer", case, {**out, "y": out["y"].astype(np.complex64)}) == (
         "prepare_for_transfer(model, 5)(x) returned array of complex64, expected an array of numbers.")
 
 
@@ -398,9 +398,10 @@ def test_prepare_for_transfer_right_answer_and_its_near_misses():
     ({"head_grads": False}, "gradients should reach the head's weight and bias only (they reached not the head)."),
 ])
 def test_prepare_for_transfer_statistics_and_gradients_after_a_forward_pass(change, message):
-    out = prepare_outputs(PREPARE_CASE)
+    case = prepare_case()
+    out = prepare_outputs(case)
     assert (out["stats.count"], out["grads.count"], out["head_grads"]) == (0, 0, True)
-    assert verdict("check_prepare_for_transfer", PREPARE_CASE, {**out, **change}) == PREPARE_NAME + message
+    assert verdict("check_prepare_for_transfer", case, {**out, **change}) == PREPARE_NAME + message
 
 
 def test_prepare_for_transfer_hidden_edges_and_ranges():
@@ -484,7 +485,11 @@ def test_chapter_8_errors_name_the_call_that_raised(check, answer, call):
 
 # ----- chapter 8: cache_outputs(backbone, images, path)
 
-CACHE_CASE = EXERCISES["check_cache_outputs"].cases()[0]  # 6 images of 3 x 8 x 8; the backbone gives 5 channels
+def cache_case():
+    """The first public case, drawn when a test runs: 6 images of 3 x 8 x 8; the backbone gives 5 channels."""
+    return EXERCISES["check_cache_outputs"].cases()[0]
+
+
 CACHE_NAME = "cache_outputs(backbone, images, path)"
 
 
@@ -572,17 +577,19 @@ def cache_outputs_of(case):
 def test_cache_outputs_read_back_must_be_exact(key, message):
     """What comes back from the file is compared without an absolute tolerance: values read back
     1e-3 off (ReLU's zeros among them) are refused."""
-    out = cache_outputs_of(CACHE_CASE)
-    assert verdict("check_cache_outputs", CACHE_CASE, out) is None
-    assert verdict("check_cache_outputs", CACHE_CASE, {**out, key: out[key] + 1e-3}).startswith(CACHE_NAME + message)
+    case = cache_case()
+    out = cache_outputs_of(case)
+    assert verdict("check_cache_outputs", case, out) is None
+    assert verdict("check_cache_outputs", case, {**out, key: out[key] + 1e-3}).startswith(CACHE_NAME + message)
 
 
 @pytest.mark.parametrize("key, call", [
     ("y", CACHE_NAME), ("saved", "the saved file"), ("again", f"{CACHE_NAME}, second call"), ("prepared", CACHE_NAME),
 ])
 def test_cache_outputs_complex_results_are_named_by_where_they_came_from(key, call):
-    out = cache_outputs_of(CACHE_CASE)
-    assert verdict("check_cache_outputs", CACHE_CASE, {**out, key: out[key].astype(np.complex64)}) == (
+    case = cache_case()
+    out = cache_outputs_of(case)
+    assert verdict("check_cache_outputs", case, {**out, key: out[key].astype(np.complex64)}) == (
         f"{call} returned array of complex64, expected an array of numbers.")
 
 
