@@ -434,6 +434,16 @@ def test_separable_block_cases():
     assert channels == set(range(2, 17)) and sides == set(range(5, 12))
 
 
+# ----- separable_cost_ratio(c_in, c_out, k)
+
+def test_the_saving_factor_hint_keeps_its_tolerance_when_the_factor_is_below_1():
+    case = {"c_in": 16, "c_out": 16, "k": 1}  # ratio 1 / 16 + 1 = 1.0625: the saving factor is 16 / 17
+    assert "the saving factor" in verdict("check_separable_cost_ratio", case, {"r": 16 / 17 + 0.5e-9})
+    assert verdict("check_separable_cost_ratio", case, {"r": 16 / 17 + 1.5e-9}) == (
+        "separable_cost_ratio(16, 16, 1) gave 0.941176, expected 1.0625. Per output pixel the depthwise conv costs "
+        "k*k*c_in and the pointwise c_in*c_out multiply-adds.")
+
+
 # ----- what a learner's error is called, in every check of chapters 1 to 3 and 7
 
 def raising(label):
@@ -547,3 +557,4 @@ GRID = np.array([[1.0, 7, 3, 0, 2], [4, 2, 9, 5, 1], [6, 8, 0, 3, 7]])  # 3 x 5
 ])
 def test_a_wrong_pooling_answer_is_named_by_its_call(check, case, out, name):
     assert verdict(check, case, out).startswith(name)
+
