@@ -13,7 +13,7 @@ from survivors_exercises import hidden_sets, verdict
 from test_exercise_checks_beyond import iou_right, nms_right, saliency_right
 from test_exercise_checks_regularization import make_batch_norm
 from test_exercise_checks_training import cross_entropy, grad_weight, momentum_step
-from test_survivors_exercises_checks_4to6 import torch_batch_norm, weight_grad
+from test_survivors_exercises_checks_4to6 import torch_batch_norm
 from test_survivors_exercises_checks_7to9 import G_SCORE, SALIENCY, gradient
 
 
@@ -253,10 +253,10 @@ XG_NAME = "my_conv2d_grad_weight(x of shape (3, 2, 7, 5), grad_output of shape (
     (lambda right: right[..., ::-1, ::-1], "The kernel is flipped: weight (a, b) meets the input at x[..., i + a, "
      "j + b], so no flipping is needed for the weights."),
     (lambda right: right / 3, "Don't divide by N: sum the contributions of the whole batch."),
-    (lambda right: weight_grad(XG[:1], GG[:1], 2), "Only the first image counts: sum over the batch axis too."),
+    (lambda right: grad_weight(XG, GG, 2, first_only=True), "Only the first image counts: sum over the batch axis too."),
 ])
 def test_weight_gradient_mistakes_on_a_case_whose_axes_all_differ_get_their_hint(mistake, text):
-    case, right = {"x": XG, "grad_output": GG, "k": 2}, weight_grad(XG, GG, 2)
+    case, right = {"x": XG, "grad_output": GG, "k": 2}, grad_weight(XG, GG, 2)  # a loop over the kernel's taps
     assert verdict("check_conv2d_grad_weight", case, {"grad": right}) is None
     message = verdict("check_conv2d_grad_weight", case, {"grad": mistake(right)})
     assert message.startswith(XG_NAME + ": ") and message.endswith(" " + text)
