@@ -180,6 +180,37 @@ def test_a_result_that_is_not_utf_8_is_passed_on_and_the_notebook_goes_on(monkey
     assert supervise(monkeypatch, script, ["a"]) == {"cells": {"0": "ok"}, "results": {"a": {"raw": "\ufffd[]"}}}
 
 
+def test_a_kernel_that_died_while_a_process_it_started_held_its_pipe_is_said_to_have_died(monkeypatch):
+    """A worker the cell started keeps the pipe open past the kernel's death: the supervisor reaps the
+    dead kernel while it waits, and must keep its status to say how it ended."""
+    def script(kernel, send):
+        if 0 in kernel.skip:
+            send("end")
+            return
+        send("cell", "0")
+        if os.fork() == 0:
+            time.sleep(0.8)
+            os._exit(0)
+        os.kill(os.getpid(), signal.SIGKILL)
+    report = supervise(monkeypatch, script, cell_timeout=10)
+    assert report["cells"] == {"0": {"error": "the notebook's kernel died (SIGKILL) while running this cell"}}
+
+
+def test_a_kernel_that_ran_to_the_end_exits_and_never_runs_the_supervisor_s_code(monkeypatch, tmp_path):
+    """Else, as pid 1's child in a sandbox, it would write a second report after the first."""
+    here, pid_file = os.getpid(), tmp_path / "kernel"
+
+    def script(kernel, send):
+        pid_file.write_text(str(os.getpid()))
+        send("end")
+    monkeypatch.setattr(runner, "_kill_group", lambda pid: None)  # the kernel ends by itself
+    report = supervise(monkeypatch, script)
+    if os.getpid() != here:  # the kernel came back through the supervisor into this test
+        os._exit(99)
+    _, status = os.waitpid(int(pid_file.read_text()), 0)
+    assert report == {"cells": {}, "results": {}} and os.waitstatus_to_exitcode(status) == 0
+
+
 def test_a_hung_kernel_that_left_its_process_group_is_killed_all_the_same(monkeypatch, tmp_path):
     """Learner code moves the kernel into another process group, then hangs: killing the kernel's
     old group misses it, so the kernel itself must be killed (outside a sandbox nothing else would)."""
