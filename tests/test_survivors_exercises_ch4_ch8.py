@@ -437,13 +437,18 @@ def test_prepare_for_transfer_hidden_cases_catch_a_head_kept_when_the_classes_ma
 
 
 def test_the_pretrained_network_comes_in_train_mode_with_statistics_of_its_own():
-    seen = []
+    """Each case's network is its own (seeded by the case): the public networks [3, 6, 8] and [3, 6, 8,
+    10] have different first convolutions."""
+    seen, first_convolutions = [], []
 
     def recording(model, num_classes):
         seen.append([(m.training, m.running_mean.clone(), m.running_var.clone())
                      for m in model.modules() if isinstance(m, nn.BatchNorm2d)])
+        first_convolutions.append(model.block1[0].weight.detach().clone())
         return prepare_for_transfer(model, num_classes)
     assert "Well done" in check_prepare_for_transfer(recording)
+    assert first_convolutions[0].shape == first_convolutions[1].shape == (6, 3, 3, 3)
+    assert not torch.equal(*first_convolutions)
     assert [len(layers) for layers in seen] == [2, 3] and all(training for layers in seen for training, _, _ in layers)
     means = torch.cat([mean for layers in seen for _, mean, _ in layers])
     variances = torch.cat([var for layers in seen for _, _, var in layers])
