@@ -558,3 +558,18 @@ GRID = np.array([[1.0, 7, 3, 0, 2], [4, 2, 9, 5, 1], [6, 8, 0, 3, 7]])  # 3 x 5
 def test_a_wrong_pooling_answer_is_named_by_its_call(check, case, out, name):
     assert verdict(check, case, out).startswith(name)
 
+
+
+class NoRunningStatistics(Right):
+    def make_residual(self, c_in, c_out, stride):
+        return nn.Sequential(nn.Conv2d(c_in, c_out, 3, stride, 1, bias=False),
+                             nn.BatchNorm2d(c_out, track_running_stats=False), nn.ReLU(),
+                             nn.Conv2d(c_out, c_out, 3, 1, 1, bias=False),
+                             nn.BatchNorm2d(c_out, track_running_stats=False))
+
+
+def test_a_batch_norm_without_running_statistics_gets_a_hint_not_a_crash():
+    # its running_mean is None: the check's scrambled statistics had nowhere to go, and eval mode has none
+    assert message(check_residual_block, NoRunningStatistics) == (
+        f"NoRunningStatistics{N}: a batch norm keeps no running statistics (track_running_stats=False), so in "
+        "eval mode it still normalises with each batch's own: use nn.BatchNorm2d(channels), which keeps them.")

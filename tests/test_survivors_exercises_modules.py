@@ -165,10 +165,11 @@ def test_the_rebuilt_layers_equal_torch_s_own_forward():
         stats = modules.layers_of(norm, "")
         for training in (False, True):
             want = norm.train(training)(torch.from_numpy(X)).numpy()
-            assert np.allclose(modules.norm(stats, "norm0", x, training).numpy(), want, atol=1e-5)
+            assert np.allclose(modules.norm(stats, "norm0", x, training, "Block()").numpy(), want, atol=1e-5)
         plain = nn.BatchNorm2d(2, affine=False)  # no weight, no bias: nothing to scale by
         want = plain.train()(torch.from_numpy(X)).numpy()
-        assert np.allclose(modules.norm(modules.layers_of(plain, ""), "norm0", x, True).numpy(), want, atol=1e-5)
+        rebuilt = modules.norm(modules.layers_of(plain, ""), "norm0", x, True, "Block()")
+        assert np.allclose(rebuilt.numpy(), want, atol=1e-5)
 
 
 def test_both_modes_are_compared_with_the_formula_named():

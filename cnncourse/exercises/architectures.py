@@ -109,14 +109,14 @@ def _residual_compare(case, out):
     x = torch.from_numpy(case["x"].astype(np.float64))
 
     def residual(training):
-        first = modules.norm(out, "f.norm0", modules.conv(out, "f.conv0", x, stride, 1), training)
-        return modules.norm(out, "f.norm1", modules.conv(out, "f.conv1", torch.relu(first), 1, 1), training)
+        first = modules.norm(out, "f.norm0", modules.conv(out, "f.conv0", x, stride, 1), training, name)
+        return modules.norm(out, "f.norm1", modules.conv(out, "f.conv1", torch.relu(first), 1, 1), training, name)
 
     def shortcut(training):
         if not projection:
             return x
         y = modules.conv(out, "s.conv0", x, stride)
-        return modules.norm(out, "s.norm0", y, training) if out["s.norms"] else y
+        return modules.norm(out, "s.norm0", y, training, name) if out["s.norms"] else y
 
     for mode, training in (("eval", False), ("train", True)):
         got = as_number_array(out[mode], f"{name}(x)")

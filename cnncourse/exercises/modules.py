@@ -48,7 +48,7 @@ def scramble_statistics(module, seed):
     generator = torch.Generator().manual_seed(int(seed))
     with torch.no_grad():
         for layer in module.modules():
-            if isinstance(layer, nn.BatchNorm2d):
+            if isinstance(layer, nn.BatchNorm2d) and layer.track_running_stats:  # else it keeps none
                 layer.running_mean.copy_(torch.rand(layer.num_features, generator=generator) * 4 - 2)
                 layer.running_var.copy_(torch.rand(layer.num_features, generator=generator) * 2.5 + 0.5)
 
@@ -98,11 +98,16 @@ def conv(out, key, x, stride=1, padding=0, groups=1):
                              stride=stride, padding=padding, groups=groups)
 
 
-def norm(out, key, x, training):
-    """The learner's batch norm ``key`` applied to x: batch statistics in train mode, its running ones in eval."""
+def norm(out, key, x, training, name):
+    """The learner's batch norm ``key`` applied to x: batch statistics in train mode, its running ones in eval
+    (ExerciseFailed, naming the learner's call ``name``, when it keeps none)."""
     def tensor(part):
         value = out.get(f"{key}.{part}")
         return None if value is None else torch.from_numpy(np.asarray(value, dtype=np.float64))
+    if not training and tensor("mean") is None:
+        raise ExerciseFailed(f"{name}: a batch norm keeps no running statistics (track_running_stats=False), "
+                             "so in eval mode it still normalises with each batch's own: use "
+                             "nn.BatchNorm2d(channels), which keeps them.")
     return functional.batch_norm(x, tensor("mean"), tensor("var"), tensor("weight"), tensor("bias"),
                                  training=training, eps=out[f"{key}.eps"])
 
