@@ -24,6 +24,7 @@ from cnncourse.instructor import runner, sandbox, student
 from cnncourse.instructor.exchange import pack
 from cnncourse.instructor.runner import Supervisor, evaluate
 from cnncourse.instructor.sandbox import Limits, _collect, run_program
+from system_packages import skip_without
 
 # ----- the runner's start, as pid 1 of a sandbox
 
@@ -335,6 +336,7 @@ SYSTEM = ("/bin", "/sbin", "/lib", "/lib64", "/lib32") + ETC
 def test_inside_the_sandbox_the_system_s_folders_and_files_are_the_host_s(monkeypatch):
     """/sbin holds ldconfig (ctypes.util.find_library runs /sbin/ldconfig -p, which reads
     /etc/ld.so.cache); nsswitch.conf says how users and hosts are looked up."""
+    skip_without("bubblewrap")  # named in the run's closing line
     if sandbox.bwrap_problem():
         pytest.skip("no bubblewrap sandbox here")
     monkeypatch.setattr(sandbox, "runner_command", lambda folder: [sys.executable, "-I", "-c", PROBE, str(folder),

@@ -21,6 +21,7 @@ from cnncourse.instructor.nbgrader_course import chapter_notebooks
 from cnncourse.instructor.sandbox import Limits, bwrap_problem
 from cnncourse.threads import one_thread
 from wrong_answers import CATALOGUE, PRELUDE, functions, verdict
+from system_packages import skip_without
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 # Two notebooks, graded side by side: chapters 1 to 6, and the module exercises of chapters 7 to 9.
@@ -67,6 +68,7 @@ def single_thread():
 @pytest.fixture(scope="module")
 def catalogue_grades(tmp_path_factory, single_thread):
     """``(tasks, {(check, slot): None or the grader's message})``."""
+    skip_without("bubblewrap")  # named in the run's closing line
     problem = bwrap_problem()
     if problem:
         pytest.skip(f"grading runs in a bubblewrap sandbox: {problem}")
