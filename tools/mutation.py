@@ -124,7 +124,7 @@ def interval(killed, counted, z=1.96):
     return 100 * (centre - half), 100 * (centre + half)
 
 
-def test_in_isolation(work, names, children, env):
+def run_isolated(work, names, children, env):
     """Test each of ``names`` as mutmut does (the tests it traced into the mutated function, run with
     ``MUTANT_UNDER_TEST`` set, in the scratch copy's ``mutants/`` folder), but each test run in a
     session of its own: for mutants that kill their own process group, and with it mutmut, whose
@@ -134,7 +134,7 @@ def test_in_isolation(work, names, children, env):
                                text=True).stdout.split()
         if not tests:
             return name, 33  # mutmut's code for "no tests"
-        with tempfile.TemporaryDirectory() as scratch:  # pytest prunes the shared one's old runs
+        with tempfile.TemporaryDirectory() as scratch:  # apart from the run beside it
             command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:randomly", "-n", "0",
                        f"--basetemp={scratch}/pytest", *tests]
             try:
@@ -239,7 +239,7 @@ def main(argv=None):
             left = [m for m in saved.read_text(encoding="utf-8").split()[1:]
                     if done.get(m) not in ("killed", "timeout")]
             if args.isolated:
-                test_in_isolation(work, left, args.max_children, env)
+                run_isolated(work, left, args.max_children, env)
                 run = subprocess.CompletedProcess([], 0)
             else:
                 run = subprocess.run(command + left, cwd=work, env=env) if left else subprocess.CompletedProcess([], 0)
