@@ -98,3 +98,15 @@ def test_bad_arguments_are_named(kwargs, error, words):
         digit_arrays(**kwargs)
     with pytest.raises(TypeError, match="limit must be an int"):
         digits("test", limit=2.5)
+
+
+def test_each_call_returns_its_own_arrays_so_changing_them_changes_no_later_call():
+    images, labels = digit_arrays("train", size=12)
+    expected = images.copy(), labels.copy()
+    images[:] = -1.0
+    labels[:] = 99
+    dataset = digits("train", size=12)
+    dataset.tensors[0].zero_()
+    again = digit_arrays("train", size=12)
+    np.testing.assert_array_equal(again[0], expected[0])
+    np.testing.assert_array_equal(again[1], expected[1])

@@ -76,23 +76,44 @@ def test_saliency_of_a_linear_model_is_its_weights():
                        smooth_saliency(TinyNet(), x, 0, samples=3, seed=5))
 
 
-def test_occlusion_against_a_brute_force_loop():
-    torch.manual_seed(0)
-    model = nn.Sequential(nn.Conv2d(3, 3, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(3 * 36, 4))
-    x = _image(4, 6)
-    got = occlusion(model, x, 3, patch=3, stride=2, fill=0.0, batch_size=2)
+def _occluded_by_hand(model, x, target, patch=3, stride=2):
+    """The occlusion map of ``target`` for a 6 x 6 image, one hidden copy at a time (numpy)."""
     with torch.no_grad():
-        base = model(x).softmax(1)[0, 3].item()
+        base = model(x).softmax(1)[0, target].item()
         total, count = np.zeros((6, 6)), np.zeros((6, 6))
-        for top in (0, 2):
-            for left in (0, 2):
+        for top in range(0, 6 - patch + 1, stride):
+            for left in range(0, 6 - patch + 1, stride):
                 hidden = x.clone()
-                hidden[..., top:top + 3, left:left + 3] = 0
-                drop = base - model(hidden).softmax(1)[0, 3].item()
-                total[top:top + 3, left:left + 3] += drop
-                count[top:top + 3, left:left + 3] += 1
-    expected = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
-    assert np.allclose(got.numpy(), expected, atol=1e-6)
+                hidden[..., top:top + patch, left:left + patch] = 0
+                drop = base - model(hidden).softmax(1)[0, target].item()
+                total[top:top + patch, left:left + patch] += drop
+                count[top:top + patch, left:left + patch] += 1
+    return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+
+
+def _occlusion_model():
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Conv2d(3, 3, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(3 * 36, 4))
+
+
+def test_occlusion_against_a_brute_force_loop():
+    model, x = _occlusion_model(), _image(4, 6)
+    got = occlusion(model, x, 3, patch=3, stride=2, fill=0.0, batch_size=2)
+    assert got.shape == (6, 6)
+    assert np.allclose(got.numpy(), _occluded_by_hand(model, x, 3), atol=1e-6)
+
+
+def test_occlusion_of_several_classes_gives_each_class_its_own_map():
+    model, x = _occlusion_model(), _image(4, 6)
+    got = occlusion(model, x, [3, 0, 3], patch=3, stride=2, fill=0.0, batch_size=3)
+    assert got.shape == (3, 6, 6)
+    for index, target in enumerate([3, 0, 3]):
+        assert np.allclose(got[index].numpy(), _occluded_by_hand(model, x, target), atol=1e-6)
+    assert not np.allclose(got[0].numpy(), got[1].numpy())
+    with pytest.raises(ValueError, match="target must be a class index or a non-empty list"):
+        occlusion(model, x, [], patch=3)
+    with pytest.raises(ValueError, match=r"target\[1\] must be a class index in \[0, 3\]"):
+        occlusion(model, x, (0, 4), patch=3)
 
 
 def test_feature_maps_and_filters():

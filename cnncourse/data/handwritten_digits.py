@@ -4,6 +4,8 @@
 the 28x28 of MNIST, and split once, stratified and seeded, into train and test sets.
 """
 
+import functools
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -25,6 +27,13 @@ def digit_arrays(split, size=8, test_fraction=0.25, seed=0):
     size = as_int(size, "size", minimum=8)
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}")
+    images, labels = _split(split, size, float(test_fraction), as_int(seed, "seed"))
+    return images.copy(), labels.copy()  # the cached arrays stay as they are
+
+
+@functools.lru_cache(maxsize=8)
+def _split(split, size, test_fraction, seed):
+    """digit_arrays' work, done once per argument set: every training run reads its digits again."""
     from sklearn.datasets import load_digits  # here, not above: importing it takes 0.8 s
     from sklearn.model_selection import train_test_split
 
@@ -32,7 +41,7 @@ def digit_arrays(split, size=8, test_fraction=0.25, seed=0):
     images = digits.images[:, None].astype(np.float64) / 16.0
     x_train, x_test, y_train, y_test = train_test_split(
         images, digits.target.astype(np.int64), test_size=test_fraction,
-        random_state=as_int(seed, "seed"), stratify=digits.target)
+        random_state=seed, stratify=digits.target)
     images, labels = (x_train, y_train) if split == "train" else (x_test, y_test)
     if size != 8:
         resized = F.interpolate(torch.from_numpy(images), size=(size, size), mode="bilinear",

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from sklearn.datasets import load_digits
 from torch import nn
 
 from ..validation import as_int
@@ -55,6 +54,8 @@ class TrainingCurves:
 
 def digits_tensors():
     """scikit-learn's digits as (1797, 1, 8, 8) float32 in [0, 1] and (1797,) int64 labels."""
+    from sklearn.datasets import load_digits  # here, not above: importing it takes about a second
+
     digits = load_digits()
     x = torch.tensor(digits.images / 16.0, dtype=torch.float32).unsqueeze(1)
     return x, torch.tensor(digits.target)

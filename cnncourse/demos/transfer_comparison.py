@@ -215,7 +215,7 @@ class LearningCurve:
 
 
 def learning_curve(train_features, test_features, train_images, test_images, per_class=(1, 5, 10, 50, 144),
-                   seeds=(0, 1, 2), steps=100):
+                   seeds=(0, 1, 2), steps=60):
     """For each labels-per-class count and seed, the same random subset of training patches trains
     (a) a linear classifier on the frozen, cached Lite0 features and (b) :func:`small_cnn` from
     scratch, each for about ``steps`` steps of Adam (batch 16). Returns a :class:`LearningCurve`.
