@@ -49,7 +49,7 @@ def start_runner(standard_streams, monkeypatch, tmp_path, preload, uid=None):
 
 def test_a_runner_started_as_root_becomes_the_slot_s_uid_before_anything_else(standard_streams, monkeypatch,
                                                                              tmp_path):
-    def preload():
+    def preload(program):
         raise RuntimeError("stop here")
     code, calls, _ = start_runner(standard_streams, monkeypatch, tmp_path, preload, uid=60004)
     assert code == 1
@@ -72,7 +72,7 @@ def test_a_failed_start_is_told_to_the_grader_in_utf_8_whatever_its_locale(stand
                                                                            tmp_path):
     """A course checked out under /home/Zoë: the import error names the path, and the grader
     decodes the runner's errors as UTF-8."""
-    def preload():
+    def preload(program):
         raise ImportError("cannot import torch from /home/Zoë/cnncourse")
     with ascii_locale():
         code, _, errors = start_runner(standard_streams, monkeypatch, tmp_path, preload)

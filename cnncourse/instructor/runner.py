@@ -41,7 +41,7 @@ def main(input_dir):
     try:
         _drop_privileges(program.get("uid"))
         _set_limits(program["limits"])
-        _preload()
+        _preload(program)
     except BaseException:
         traceback.print_exc(file=err)  # no learner code has run: the grader shows these lines
         err.flush()
@@ -53,11 +53,15 @@ def main(input_dir):
     os._exit(0)  # as pid 1, leaving kills whatever the learner's code left behind
 
 
-def _preload():
-    """Import the checks (and with them NumPy and torch) and IPython once, before any kernel is forked:
-    every kernel and evaluator starts with them loaded, so no cell pays for the imports."""
+def _preload(program):
+    """Import IPython and the modules of the program's checks (with them NumPy, and torch where a check
+    needs it) once, before any kernel is forked: every kernel and evaluator starts with them loaded, so
+    no cell pays for the imports."""
     import IPython.core.interactiveshell  # noqa: F401
-    import cnncourse.exercises  # noqa: F401
+    from ..exercises import exercise_for
+
+    for spec in program["exercises"].values():
+        exercise_for(spec["check"])
 
 
 def _quiet_standard_streams():
@@ -341,11 +345,11 @@ def _text(error):
 
 def evaluate(spec, namespace):
     """Run one exercise's cases on the learner's functions; its results as JSON text."""
-    from ..exercises import EXERCISES
+    from ..exercises import exercise_for
     from ..exercises.exercise import Learner, LearnerError, result_record
     from .exchange import dumps, pack, unpack
 
-    exercise = EXERCISES[spec["check"]]
+    exercise = exercise_for(spec["check"])
     missing = [name for name in spec["names"] if name not in namespace]
     if missing:
         error = LearnerError(missing[0], "NameError", f"{missing[0]} is not defined: run the cell that "

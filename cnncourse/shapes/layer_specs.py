@@ -14,7 +14,6 @@ Options ``s``, ``p`` and ``d`` may come in any order; pooling takes ``s`` and ``
 from dataclasses import dataclass
 from typing import ClassVar, Optional
 
-import torch
 
 from ..validation import as_int
 
@@ -150,6 +149,8 @@ def _integer(number, word, name):
 
 def to_torch(layers, in_channels):
     """The same stack as a ``torch.nn.Sequential`` (conv layers with bias), to check shapes and counts."""
+    import torch  # here, not above: the layer language itself needs no torch
+
     modules, channels = [], as_int(in_channels, "in_channels", minimum=1)
     for layer in layers:
         if isinstance(layer, Conv):

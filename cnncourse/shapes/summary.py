@@ -6,8 +6,6 @@ module (a module without children) in the order they run.
 
 from dataclasses import dataclass
 
-import torch
-
 from ..validation import as_int
 
 
@@ -54,6 +52,8 @@ def summary(model, input_shape, device=None):
     input_shape: one example's shape, e.g. (1, 28, 28). Returns a :class:`Summary`. The model is
     put in eval mode for the pass and back in its former mode afterwards.
     """
+    import torch  # here, not above: cnncourse.shapes' arithmetic needs no torch
+
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     input_shape = tuple(as_int(n, "input_shape", minimum=1) for n in input_shape)
@@ -77,6 +77,8 @@ def summary(model, input_shape, device=None):
 
 
 def _recorder(name, rows):
+    import torch
+
     def record(module, inputs, output):
         shape = (None,) + tuple(output.shape[1:]) if isinstance(output, torch.Tensor) else ()
         params = sum(p.numel() for p in module.parameters(recurse=False))
