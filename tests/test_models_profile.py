@@ -40,3 +40,25 @@ def test_profile_params_match_the_model():
     with torch.device("meta"):
         model = googlenet()
     assert profile("googlenet").params == count_parameters(model) == 6_624_904
+
+
+@pytest.mark.parametrize("name", ["resnet18", "mobilenet_v2", "efficientnet_lite0"])
+def test_batch_norm_skipped_by_the_counter_changes_no_count(name):
+    """Against torch's FlopCounterMode left to decompose batch norm itself, stage by stage and layer by layer."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from cnncourse.models import MODELS, build
+    shape = MODELS[name].input_shape
+    with torch.device("meta"):
+        model = build(name).eval()
+    x, expected = torch.zeros((1, *shape), device="meta"), []
+    with torch.no_grad():
+        for _, child in model.named_children():
+            with FlopCounterMode(display=False) as plain:
+                x = child(x)
+            expected.append(plain.get_total_flops() // 2)
+    assert [row.macs for row in profile(name).stages] == expected and sum(expected) > 0
+    small = build(name)
+    with FlopCounterMode(display=False) as plain, torch.no_grad():
+        small.eval()(torch.zeros((1, *shape)))
+    assert sum(row[4] for row in layer_table(small, shape)) == plain.get_total_flops() // 2

@@ -1,6 +1,5 @@
 """Small matplotlib helpers shared by the notebooks."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 
@@ -12,6 +11,8 @@ def show_images(images, titles=None, ncols=4, size=2.6, cmap="gray"):
         raise ValueError(f"titles must have one entry per image ({len(images)}), got {len(titles)}")
     ncols = min(ncols, len(images))
     nrows = -(-len(images) // ncols)
+    import matplotlib.pyplot as plt  # here: a training run that draws nothing does not load matplotlib
+
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
