@@ -207,11 +207,17 @@ class Converter:
         target.write_text(source.read_text().upper())
 
 
+def nbgrader_converters():
+    import nbgrader.converters
+
+    return nbgrader.converters
+
+
 def test_each_chapter_is_an_assignment_generated_by_force_in_the_course_folder(tmp_path, monkeypatch):
     notebooks = [tmp_path / "01_a.ipynb", tmp_path / "02_b.ipynb"]
     for path in notebooks:
         path.write_text(f"text of {path.stem}")
-    monkeypatch.setattr(nbgrader_course, "GenerateAssignment", Converter)
+    monkeypatch.setattr(nbgrader_converters(), "GenerateAssignment", Converter)  # where release() imports it
     monkeypatch.setattr(Converter, "runs", [])
     root = tmp_path / "course"
     out = Course(str(root)).release(notebooks)
@@ -223,7 +229,7 @@ def test_each_chapter_is_an_assignment_generated_by_force_in_the_course_folder(t
 
 def test_a_failed_step_raises_with_the_errors_nbgrader_logged_and_stops_listening(tmp_path, monkeypatch):
     (tmp_path / "01_a.ipynb").write_text("x")
-    monkeypatch.setattr(nbgrader_course, "GenerateAssignment", Converter)
+    monkeypatch.setattr(nbgrader_converters(), "GenerateAssignment", Converter)  # where release() imports it
     monkeypatch.setattr(Converter, "fail", True)
     logger = logging.getLogger("cnncourse.instructor.nbgrader")
     handlers = list(logger.handlers)

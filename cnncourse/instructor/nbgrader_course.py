@@ -14,12 +14,9 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
-from nbgrader import api as nbgrader_api
-from nbgrader.converters import GenerateAssignment
-from nbgrader.converters.base import NbGraderException
-from nbgrader.coursedir import CourseDirectory
-from traitlets.config import Config
+# nbgrader (and with it alembic, SQLAlchemy and Jupyter's server) is imported where a course folder
+# is made, not here: chapter_notebooks, which the grader uses, needs none of it, and importing it
+# takes a second or two.
 
 CHAPTER_PATTERN = "[0-9]*.ipynb"
 
@@ -64,6 +61,9 @@ def gradebook_schema_version():
     nbgrader asks a new ``alembic`` process for it (``alembic heads``, about 2 s: Python, SQLAlchemy
     and alembic start again) every time it creates a gradebook; read in this process it takes
     milliseconds. :class:`Course` makes nbgrader use this function."""
+    from alembic.script import ScriptDirectory
+    from nbgrader import api as nbgrader_api
+
     return ScriptDirectory(str(Path(nbgrader_api.__file__).with_name("alembic"))).get_current_head()
 
 
@@ -79,6 +79,9 @@ class Course:
     """An nbgrader course directory at ``root``, one assignment per chapter notebook."""
 
     def __init__(self, root):
+        from nbgrader import api as nbgrader_api
+        from traitlets.config import Config
+
         put_interpreter_bin_on_path()
         nbgrader_api.get_alembic_version = gradebook_schema_version
         self.root = Path(root)
@@ -87,6 +90,8 @@ class Course:
 
     def release(self, notebooks):
         """Generate the learner version of each notebook; return ``{file name: released path}``."""
+        from nbgrader.converters import GenerateAssignment
+
         released = {}
         for notebook in notebooks:
             chapter = notebook.stem
@@ -99,6 +104,9 @@ class Course:
 
     def _run(self, converter_class, chapter):
         """Run one nbgrader step on one assignment, forced, its log captured."""
+        from nbgrader.converters.base import NbGraderException
+        from nbgrader.coursedir import CourseDirectory
+
         coursedir = CourseDirectory(config=self.config, assignment_id=chapter)
         converter = converter_class(coursedir=coursedir, config=self.config, log=_LOG)
         converter.force = True
