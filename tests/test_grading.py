@@ -386,7 +386,7 @@ def test_the_sandbox_memory_cap_counts_every_process_together(tmp_path):
     # 200 MB cap on the sandbox as a whole: the cgroup's OOM killer stops them
     hog = ("import multiprocessing as mp, time\n"
            "def hold():\n    block = bytearray(120 * 2**20)\n    block[::4096] = b'x' * len(block[::4096])\n"
-           "    time.sleep(3)\n"
+           "    time.sleep(1.5)\n"  # long enough for all three to hold their block at once
            "procs = [mp.Process(target=hold) for _ in range(3)]\n"
            "[p.start() for p in procs]; [p.join() for p in procs]\n"
            "print('codes', *[p.exitcode for p in procs])\n")
