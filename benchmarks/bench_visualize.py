@@ -15,7 +15,7 @@ CAT = 285
 SIZE = sized(224, 64)  # the photos' side before lite0_input resizes them to 224 x 224
 PATCH, STRIDE = sized((64, 32), (112, 112))  # 36 patches; 4 in quick mode
 SAMPLES = sized(6, 2)
-BATCH = 4  # occluded copies per forward pass: more (36 did) spill the CPU's caches and run slower
+BATCH = 4  # occluded copies per forward pass: occlusion's default (36 spill the CPU's caches)
 
 
 def run():
@@ -40,8 +40,8 @@ def run():
     batched, single, ratio = paired_median_ratio(
         lambda: occlusion(model, x, CAT, patch=PATCH, stride=STRIDE, batch_size=BATCH),
         lambda: occlusion(model, x, CAT, patch=PATCH, stride=STRIDE, batch_size=1), repeat=3, warmup=1)
-    report(f"visualize: occlusion in batches of {BATCH} / one at a time", batched, "batching is not slower", ratio <= 1.0,
-           f"{ratio:.2f}x one at a time")
+    report(f"visualize: occlusion in batches of {BATCH} / one at a time", batched, "batching is not slower",
+           ratio <= 1.0, f"{ratio:.2f}x one at a time")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from cnncourse.demos.transfer_comparison import (INPUT_SCALINGS, LearningCurve, StrategyResult, _epochs_for,
-                                                 format_table, imagenet_top1, small_cnn, top_part)
+                                                 format_table, imagenet_top1, small_cnn, strategy_folder, top_part)
 from cnncourse.training import History
 from cnncourse.transfer import lite0_for_task
 
@@ -58,3 +58,12 @@ def test_input_scalings_and_their_bad_name():
     torch.testing.assert_close(INPUT_SCALINGS["p / 255"](pixels), torch.tensor([0, 127 / 255, 1]))
     with pytest.raises(ValueError, match="scaling must be one of"):
         imagenet_top1(("chelsea",), scaling="imagenet mean")
+
+
+def test_strategy_folder_is_where_each_caching_strategy_keeps_its_features(tmp_path):
+    assert [strategy_folder(tmp_path, name).name for name in
+            ("feature extraction", "fine-tune the top", "progressive unfreezing")] == ["strategy1", "strategy2",
+                                                                                       "strategy3"]
+    assert strategy_folder(str(tmp_path), "feature extraction").parent == tmp_path
+    with pytest.raises(ValueError, match="name must be one of .*got 'Lite0 from scratch'"):
+        strategy_folder(tmp_path, "Lite0 from scratch")

@@ -167,10 +167,19 @@ def from_scratch(train, test, seed=0, device=None):
                           len(train), len(test))
 
 
+def strategy_folder(cache_dir, name):
+    """The sub-folder of ``cache_dir`` where :func:`compare_strategies` caches the features of the
+    strategy ``name`` (one of the first three of :data:`STRATEGIES`)."""
+    if name not in STRATEGIES[:3]:
+        raise ValueError(f"name must be one of {', '.join(STRATEGIES[:3])} (the strategies that cache), got {name!r}")
+    return Path(cache_dir) / f"strategy{STRATEGIES.index(name) + 1}"
+
+
 def compare_strategies(train, test, cache_dir, seed=0, device=None):
     """The four strategies on the same data, in :data:`STRATEGIES` order, on one CPU thread. Each
-    caches into its own sub-folder of ``cache_dir``, so its seconds include computing its features."""
-    folders = [Path(cache_dir) / f"strategy{i + 1}" for i in range(3)]
+    caches into its own sub-folder of ``cache_dir`` (:func:`strategy_folder`), so its seconds include
+    computing its features."""
+    folders = [strategy_folder(cache_dir, name) for name in STRATEGIES[:3]]
     with one_thread():
         return [feature_extraction(train, test, folders[0], seed), fine_tune_top(train, test, folders[1], seed),
                 progressive_unfreezing(train, test, folders[2], seed, device), from_scratch(train, test, seed, device)]

@@ -64,24 +64,4 @@ def __dir__():
 
 notebook.install()  # in a Jupyter kernel: a test cell run before its solution cell gets one clean line
 
-__all__ = [
-    "ExerciseFailed", "NotAttemptedYet", "EXERCISES",
-    # chapter 1
-    "check_corr2d", "check_multichannel_conv", "check_conv_layer_params",
-    # chapter 2
-    "check_output_size", "check_zero_pad", "check_strided_conv",
-    # chapter 3
-    "check_max_pool", "check_max_pool_backward", "check_global_avg_pool",
-    # chapter 4
-    "check_relu", "check_softmax", "check_softmax_backward",
-    # chapter 5
-    "check_cross_entropy", "check_conv2d_grad_weight", "check_momentum_step",
-    # chapter 6
-    "check_dropout", "check_batch_norm_train", "check_pad_and_crop",
-    # chapter 7
-    "check_residual_block", "check_vgg_block_parameters", "check_separable_block", "check_separable_cost_ratio",
-    # chapter 8
-    "check_count_trainable", "check_prepare_for_transfer", "check_cache_outputs",
-    # chapter 9
-    "check_box_iou", "check_nms", "check_saliency_map",
-]
+__all__ = ["ExerciseFailed", "NotAttemptedYet", "EXERCISES", *MODULE_OF]

@@ -8,13 +8,15 @@ from .hooks import check_input, check_target
 
 
 @torch.no_grad()
-def occlusion(model, x, target, patch=32, stride=16, fill=0.0, batch_size=32):
+def occlusion(model, x, target, patch=32, stride=16, fill=0.0, batch_size=4):
     """Occlusion map (H, W) of class ``target`` for x (1, C, H, W); for a list or tuple of classes,
     their maps (len(target), H, W) from the same occluded copies (the forward passes are shared).
 
     A ``patch`` x ``patch`` square of value ``fill`` (0.0 is mid-grey for inputs centred at 0)
     is placed at every ``stride``-th position; each pixel gets the mean drop of the target's
     softmax probability over the positions that covered it (positive: hiding it hurt the class).
+    batch_size: occluded copies per forward pass. More is not faster on a CPU: 36 copies of a
+    224 x 224 photo spill its caches and run slower than one at a time (benchmarks/bench_visualize.py).
     """
     x = check_input(x)
     _, _, h, w = x.shape

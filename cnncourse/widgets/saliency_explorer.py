@@ -19,9 +19,7 @@ from ..visualize import normalize_map, occlusion
 from .live import esm, one_of, pack
 
 MAP_SIDE, PHOTO_SIDE = 56, 112
-# occlusion in batches of 4 copies: on a CPU, 36 224 x 224 copies at once spill the caches and take
-# 1.7 times as long (benchmarks/bench_visualize.py)
-OPTIONS = {"smoothgrad": {"samples": 6}, "occlusion": {"patch": 64, "stride": 32, "batch_size": 4}}
+OPTIONS = {"smoothgrad": {"samples": 6}, "occlusion": {"patch": 64, "stride": 32}}
 
 
 def _shrink(array, side):
