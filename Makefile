@@ -28,6 +28,7 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m tools.skip_iri_parsers
 	@touch $(STAMP)
 
 book: $(STAMP)

@@ -11,7 +11,6 @@ import os
 import sys
 import traceback
 
-import tools.skip_iri_parsers  # noqa: F401  (first: nbformat, which bench_notebooks reads, starts faster)
 
 BENCHMARKS = ["conv2d", "kernel_explorer", "arithmetic_widget", "pooling_activation_widgets",
               "browser_widgets", "training", "batch_norm", "models", "transfer", "visualize",

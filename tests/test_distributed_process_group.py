@@ -60,6 +60,22 @@ def test_a_failing_run_leaves_the_group_and_saves_nothing(group_of_one, tmp_path
         train_in_process_group("digits", tmp_path / "run.pt")
 
 
+def test_in_a_group_the_caller_joined_it_trains_there_and_leaves_it_joined(group_of_one, tmp_path):
+    torch.distributed.init_process_group("gloo")
+    try:
+        world, seen = torch.distributed.group.WORLD, []
+
+        def train(device):
+            seen.append(torch.distributed.group.WORLD)
+            return torch.nn.Linear(1, 1), History()
+
+        train_in_process_group(train, tmp_path / "run.pt")
+        assert seen == [world] and torch.distributed.group.WORLD is world
+        assert torch.load(tmp_path / "run.pt")["processes"] == 1
+    finally:
+        torch.distributed.destroy_process_group()
+
+
 def test_on_gpus_each_process_takes_its_local_gpu_and_nccl(monkeypatch, tmp_path):
     # No GPU here: record what a GPU machine would be asked for.
     calls = []

@@ -35,17 +35,22 @@ def train_in_process_group(train, out):
 
     Joins the process group (NCCL on CUDA, gloo otherwise) on :func:`process_device`, trains, and
     has process 0 save ``{"state_dict", "history" (a dict), "processes"}`` to the file ``out``;
-    the process leaves the group afterwards, also when training fails. Returns (model, history).
+    the process leaves the group afterwards, also when training fails. Where the caller has joined
+    a group already (a script doing several runs), it trains in that one and leaves it joined.
+    Returns (model, history).
     """
     if not callable(train):
         raise TypeError(f"train must be a function device -> (model, history), got {type(train).__name__}")
     device = process_device()
-    torch.distributed.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    joins = not torch.distributed.is_initialized()
+    if joins:
+        torch.distributed.init_process_group("nccl" if device.type == "cuda" else "gloo")
     try:
         model, history = train(device)
         if torch.distributed.get_rank() == 0:
             torch.save({"state_dict": model.state_dict(), "history": dataclasses.asdict(history),
                         "processes": torch.distributed.get_world_size()}, out)
     finally:
-        torch.distributed.destroy_process_group()
+        if joins:
+            torch.distributed.destroy_process_group()
     return model, history
