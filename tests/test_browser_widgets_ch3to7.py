@@ -20,7 +20,7 @@ from cnncourse.widgets import (ActivationExplorer, ArchitectureExplorer, Gradien
 from cnncourse.widgets.activation_explorer import describe_flat
 from cnncourse.widgets.architecture_explorer import ModelPoint, carried_profile
 from cnncourse.widgets.gradient_flow_explorer import DEPTHS, SCALES
-from cnncourse.widgets.pooling_explorer import explore_pooling, pooling_html, pooling_limits
+from cnncourse.widgets.pooling_explorer import explore_pooling, photo_caption, pooling_html, pooling_limits
 from cnncourse.widgets.training_explorer import carried_history, replay
 
 RNG = np.random.default_rng(0)
@@ -64,6 +64,19 @@ def test_pooling_explanation_and_limits_match_python(browser):
         np.testing.assert_array_equal(window, view.window.ravel())
         assert tuple(got["winner"] or ()) == view.winner
     assert js_calls(browser, POOLING, "poolingLimits", limited) == limits
+
+
+def test_photo_caption_rounds_halves_as_python_does(browser):
+    # (shape, pooled shape): zoom 5 / 2 = 2.5 and 7 / 2 = 3.5; shares 2.5%, 12.5%, 37.5% and 62.5%
+    cases = [((5, 4), (2, 2)), ((7, 7), (2, 2)), ((8, 10), (1, 2)), ((8, 8), (2, 4)), ((8, 8), (4, 6)),
+             ((8, 8), (5, 8)), ((64, 64), (32, 32)), ((6, 6), (6, 6))]
+    calls = [("camera", *shape, *pooled, 2, 2, 0, "max") for shape, pooled in cases]
+    expected = [photo_caption("camera", shape, pooled, 2, 2, 0, "max") for shape, pooled in cases]
+    assert js_calls(browser, POOLING, "photoCaption", calls) == expected
+    assert [e.split(": ")[2] for e in expected[:6]] == [  # by hand, half to even
+        "20% of the values (shown enlarged 2x)", "8% of the values (shown enlarged 4x)",
+        "2% of the values (shown enlarged 8x)", "12% of the values (shown enlarged 4x)",
+        "38% of the values (shown enlarged 2x)", "62% of the values (shown enlarged 2x)"]
 
 
 def test_number_formats_are_pythons(browser):

@@ -82,7 +82,7 @@ def _residual_layers(out, case, name):
     modules.weight_of(out, "f.conv0.weight", (c_out, c_in, 3, 3), name, "the first 3x3 convolution")
     modules.weight_of(out, "f.conv1.weight", (c_out, c_out, 3, 3), name, "the second 3x3 convolution")
     projection = out["s.convs"] > 0
-    if (stride != 1 or c_in != c_out) and (out["s.convs"] != 1 or out["s.norms"] > 1):
+    if (stride != 1 or c_in != c_out) and (out["s.convs"] != 1 or out["s.norms"] != 1):
         raise ExerciseFailed(f"{name}: x and F(x) differ in shape, so the shortcut must be a 1x1 "
                              f"convolution with stride {stride} (W_s x), followed by batch norm.")
     if stride == 1 and c_in == c_out and (projection or out["s.norms"]):
@@ -115,8 +115,7 @@ def _residual_compare(case, out):
     def shortcut(training):
         if not projection:
             return x
-        y = modules.conv(out, "s.conv0", x, stride)
-        return modules.norm(out, "s.norm0", y, training, name) if out["s.norms"] else y
+        return modules.norm(out, "s.norm0", modules.conv(out, "s.conv0", x, stride), training, name)
 
     for mode, training in (("eval", False), ("train", True)):
         got = as_number_array(out[mode], f"{name}(x)")

@@ -66,6 +66,8 @@ CATALOGUE = {
         (_block().replace("nn.BatchNorm2d(out_channels))\n        else",
                           "nn.BatchNorm2d(out_channels), nn.ReLU())\n        else"),
          None),
+        (_block().replace(",\n                                          nn.BatchNorm2d(out_channels))\n", ")\n"),
+         "followed by batch norm"),
     ]),
     "check_vgg_block_parameters": dict(names=("vgg_block_parameters",), right=[
         """def vgg_block_parameters(c_in, c_out, convs):

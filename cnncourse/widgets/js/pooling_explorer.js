@@ -45,8 +45,9 @@ function table(array, caption, cellStyle) {
 }
 
 export function photoCaption(name, rows, cols, outRows, outCols, k, stride, padding, mode) {
-  const zoom = Math.max(1, Math.round(rows / outRows));
-  const share = Math.round(100 * outRows * outCols / (rows * cols));
+  // rounded half to even, as Python's round() and format(v, ".0f") round (2.5 -> 2), not half up
+  const zoom = Math.max(1, Number(formatF(rows / outRows, 0)));
+  const share = formatF(100 * outRows * outCols / (rows * cols), 0);
   return `${name}: ${rows}x${cols} \u2192 ${outRows}x${outCols} after ${k}x${k} ${mode} pooling, stride ${stride}, ` +
          `padding ${padding}: ${share}% of the values` + (zoom > 1 ? ` (shown enlarged ${zoom}x)` : "");
 }
