@@ -176,3 +176,42 @@ def test_batches_come_in_the_samplers_order_whatever_the_dataset():
             assert torch.equal(x, inputs[indices]) and torch.equal(y, labels[indices])
         in_order = list(batches(data, 4))
         assert torch.equal(torch.cat([y for _, y in in_order]), labels)
+
+
+class Listed(torch.utils.data.Dataset):
+    """A dataset that is not a TensorDataset: DataLoader fetches and stacks its examples one by one."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def __len__(self):
+        return len(self.data)
+
+    def __getitem__(self, index):
+        return self.data[index]
+
+
+@pytest.mark.parametrize("wrap", [lambda d: d, Listed], ids=["TensorDataset", "Dataset"])
+def test_validating_leaves_the_training_as_it_is_without_validation(wrap):
+    # The dropout masks come from torch's generator: validating between epochs must not shift them.
+    runs = []
+    for val_data in (None, wrap(blobs(60, seed=1))):
+        model = small_model()
+        history = fit(model, wrap(blobs()), val_data, epochs=3, lr=0.05, optimizer="momentum", batch_size=16,
+                      progress=False, device="cpu")
+        runs.append((history.train_loss, history.train_accuracy, model.state_dict()))
+    (loss, accuracy, weights), (val_loss, val_accuracy, val_weights) = runs
+    assert (loss, accuracy) == (val_loss, val_accuracy)  # the same operations on the same numbers
+    for name, value in weights.items():
+        assert torch.equal(value, val_weights[name]), name
+
+
+@pytest.mark.parametrize("wrap", [lambda d: d, Listed], ids=["TensorDataset", "Dataset"])
+def test_evaluate_and_predict_draw_nothing_from_torchs_generator(wrap):
+    model, data = small_model(), wrap(blobs(50))
+    torch.manual_seed(3)
+    evaluate(model, data, batch_size=16)
+    predict(model, data, batch_size=16)
+    after = torch.rand(4)
+    torch.manual_seed(3)
+    assert torch.equal(torch.rand(4), after)

@@ -206,12 +206,15 @@ def _scores(model, data, batch_size, device):
 def batches(data, batch_size, sampler=None):
     """A DataLoader of ``data`` in batches of ``batch_size``, in ``sampler``'s order (None: in order).
     A TensorDataset is indexed with a whole batch of indices at once: the same batches, without
-    fetching and stacking its examples one by one."""
+    fetching and stacking its examples one by one. In order, the loader draws its base seed from a
+    generator of its own: every DataLoader iterator draws one, and from torch's global generator it
+    would shift the dropout masks and augmentations of training whenever a validation ran."""
+    generator = torch.Generator() if sampler is None else None
     if not isinstance(data, torch.utils.data.TensorDataset):
-        return torch.utils.data.DataLoader(data, batch_size=batch_size, sampler=sampler)
+        return torch.utils.data.DataLoader(data, batch_size=batch_size, sampler=sampler, generator=generator)
     order = sampler if sampler is not None else torch.utils.data.SequentialSampler(data)
-    return torch.utils.data.DataLoader(
-        data, batch_size=None, sampler=torch.utils.data.BatchSampler(order, batch_size, drop_last=False))
+    return torch.utils.data.DataLoader(data, batch_size=None, generator=generator,
+                                       sampler=torch.utils.data.BatchSampler(order, batch_size, drop_last=False))
 
 
 def _check_dataset(data, name):
