@@ -11,7 +11,6 @@ import os
 import sys
 import traceback
 
-
 BENCHMARKS = ["conv2d", "kernel_explorer", "arithmetic_widget", "pooling_activation_widgets",
               "browser_widgets", "training", "batch_norm", "models", "transfer", "visualize",
               "live_trainer", "notebooks"]
