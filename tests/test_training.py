@@ -178,20 +178,7 @@ def test_batches_come_in_the_samplers_order_whatever_the_dataset():
         assert torch.equal(torch.cat([y for _, y in in_order]), labels)
 
 
-class Listed(torch.utils.data.Dataset):
-    """A dataset that is not a TensorDataset: DataLoader fetches and stacks its examples one by one."""
-
-    def __init__(self, data):
-        self.data = data
-
-    def __len__(self):
-        return len(self.data)
-
-    def __getitem__(self, index):
-        return self.data[index]
-
-
-@pytest.mark.parametrize("wrap", [lambda d: d, Listed], ids=["TensorDataset", "Dataset"])
+@pytest.mark.parametrize("wrap", [lambda d: d, lambda d: _Items(d.tensors)], ids=["TensorDataset", "Dataset"])
 def test_validating_leaves_the_training_as_it_is_without_validation(wrap):
     # The dropout masks come from torch's generator: validating between epochs must not shift them.
     runs = []
@@ -206,7 +193,7 @@ def test_validating_leaves_the_training_as_it_is_without_validation(wrap):
         assert torch.equal(value, val_weights[name]), name
 
 
-@pytest.mark.parametrize("wrap", [lambda d: d, Listed], ids=["TensorDataset", "Dataset"])
+@pytest.mark.parametrize("wrap", [lambda d: d, lambda d: _Items(d.tensors)], ids=["TensorDataset", "Dataset"])
 def test_evaluate_and_predict_draw_nothing_from_torchs_generator(wrap):
     model, data = small_model(), wrap(blobs(50))
     torch.manual_seed(3)

@@ -51,6 +51,21 @@ def test_pretrained_grad_cam_of_cat_falls_on_the_cat():
         explain(model, x, 285, "guided")
 
 
+@pytest.mark.parametrize("method", METHODS)
+def test_explain_of_several_classes_gives_each_class_its_own_map(method):
+    model, x = tiny_imagenet_model(), lite0_input(side_by_side("chelsea", "coffee"))
+    options = {"samples": 2} if method == "smoothgrad" else {"patch": 64, "stride": 64} if method == "occlusion" else {}
+    torch.manual_seed(0)
+    together = explain(model, x, [1, 7], method, **options)
+    torch.manual_seed(0)
+    alone = [explain(model, x, c, method, **options) for c in (1, 7)]
+    assert len(together) == 2
+    for got, expected in zip(together, alone):
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
+    with pytest.raises(ValueError, match="non-empty"):
+        explain(model, x, [], method)
+
+
 @pytest.fixture(scope="module")
 def results():
     image = side_by_side("chelsea", "coffee")

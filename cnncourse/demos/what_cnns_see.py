@@ -32,13 +32,20 @@ def side_by_side(left, right, size=224):
 
 def explain(model, x, target, method, layer=None, **options):
     """The map (H, W), a NumPy array in [0, 1], of ``method`` (one of :data:`METHODS`) for class
-    ``target`` of x (1, 3, H, W).
+    ``target`` of x (1, 3, H, W); for a list or tuple of classes, the list of their maps (occlusion
+    computes its occluded copies once for all of them).
 
     layer: the module Grad-CAM reads (default ``model.head``, Lite0's last convolution, 7x7 maps).
     options: passed on (e.g. ``samples`` for smoothgrad, ``patch`` and ``stride`` for occlusion).
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    if isinstance(target, (list, tuple)):
+        if not target:
+            raise ValueError("target must be a class index or a non-empty list of them, got an empty one")
+        if method == "occlusion":
+            return [normalize_map(heat) for heat in occlusion(model, x, list(target), **options)]
+        return [explain(model, x, t, method, layer, **options) for t in target]
     if method == "saliency":
         heat = saliency(model, x, target)
     elif method == "smoothgrad":

@@ -15,7 +15,6 @@ from tqdm.auto import tqdm
 
 from ..demos.what_cnns_see import METHODS, explain
 from ..models.imagenet import class_names, lite0_input
-from ..visualize import normalize_map, occlusion
 from .live import esm, one_of, pack
 
 MAP_SIDE, PHOTO_SIDE = 56, 112
@@ -47,12 +46,9 @@ def explain_photos(model, photos, progress=True):
             probabilities = model(x).softmax(dim=1)[0]
         result["photos"][name] = np.round(_shrink(image, PHOTO_SIDE) * 255).astype(np.uint8)
         result["classes"][name] = [(int(c), class_names()[int(c)], float(probabilities[int(c)])) for c in classes]
-        # the occluded copies are the same for every class: one set of forward passes for all
-        occluded = occlusion(model, x, [int(c) for c in classes], **OPTIONS["occlusion"])
-        for c, occluded_map in zip(classes, occluded):
-            for method in METHODS:
-                heat = (normalize_map(occluded_map) if method == "occlusion" else
-                        explain(model, x, int(c), method, **OPTIONS.get(method, {})))
+        for method in METHODS:  # all the classes at once: occlusion shares its forward passes
+            heats = explain(model, x, [int(c) for c in classes], method, **OPTIONS.get(method, {}))
+            for c, heat in zip(classes, heats):
                 result["maps"][(name, int(c), method)] = _shrink(np.asarray(heat), MAP_SIDE)
                 bar.update()
     bar.close()
